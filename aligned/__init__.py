@@ -1,0 +1,1 @@
+"""Sentence splitting and sentence alignment for any two parallel texts."""

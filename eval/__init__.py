@@ -1,0 +1,1 @@
+"""Scoring of translations (sacrebleu) and of sentence alignments (vecalign's definitions)."""

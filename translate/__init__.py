@@ -1,0 +1,1 @@
+"""French→English translation with MarianMT and parallel-corpus building."""
