@@ -1,0 +1,129 @@
+"""Strict and lax precision/recall/F1 of sentence alignments, exactly as vecalign scores them.
+
+This follows ``score.py`` of vecalign (Thompson & Koehn 2019,
+https://github.com/thompsonb/vecalign/blob/master/score.py, functions ``_precision`` and
+``score_multiple``), itself a faster version of the measures of Sennrich & Volk (2011,
+https://aclanthology.org/W11-4624/), so numbers here compare with published Text+Berg results:
+
+- Beads are sets: a duplicated bead counts once; a bead empty on both sides is ignored.
+- Precision looks at every predicted bead, deletions and insertions (``[3]:[]``, ``[]:[4]``)
+  included. Strict: the bead is also a gold bead. Lax: it is not, but some target id of it is
+  aligned in the gold to some of its source ids (so a deletion never counts as a lax hit).
+- Recall is precision with the roles swapped after dropping deletions and insertions from both
+  sides: gold deletions are never missed, predicted deletions never help.
+- Several documents are pooled by adding their counts before dividing (not by averaging
+  scores), and a ratio with a zero denominator is 0.0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from eval.inputs import InputError, read_text
+
+
+class Bead(NamedTuple):
+    """One line of a vecalign alignment file: source ids, target ids, optional aligner score."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None = None
+
+
+# A bead pairs any sequences of ids; a third item such as a score is ignored when scoring.
+BeadLike = Sequence
+_Pair = tuple[tuple[int, ...], tuple[int, ...]]
+_BEAD_LINE = re.compile(r"\s*\[([^\]]*)\]\s*:\s*\[([^\]]*)\]\s*(?::\s*(\S+)\s*)?")
+
+
+def parse_bead(line: str) -> Bead:
+    """Parse ``[0, 1]:[0]:0.25`` (score optional, ``[]`` for an empty side); ValueError if malformed."""
+    match = _BEAD_LINE.fullmatch(line)
+    if match is None:
+        raise ValueError(f"not a bead like '[0, 1]:[2]': {line.strip()!r}")
+    src, tgt, score = match.groups()
+    return Bead(_ids(src), _ids(tgt), None if score is None else float(score))
+
+
+def _ids(side: str) -> tuple[int, ...]:
+    return tuple(int(i) for i in side.split(",") if i.strip())
+
+
+def read_beads(path: Path | str) -> list[Bead]:
+    """Read a vecalign alignment file, one bead per line (blank lines skipped)."""
+    beads = []
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if line.strip():
+            try:
+                beads.append(parse_bead(line))
+            except ValueError as err:
+                raise InputError(f"{path}:{number}: {err}") from None
+    return beads
+
+
+def _pairs(beads: Iterable[BeadLike]) -> set[_Pair]:
+    """vecalign's set of (source ids, target ids), without beads that are empty on both sides."""
+    return {(tuple(b[0]), tuple(b[1])) for b in beads if len(b[0]) or len(b[1])}
+
+
+def _one_to_one_or_more(beads: Iterable[BeadLike]) -> list[BeadLike]:
+    """Drop deletions and insertions, as vecalign does before computing recall."""
+    return [b for b in beads if len(b[0]) and len(b[1])]
+
+
+def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[int, int, int, int]:
+    """vecalign's ``_precision``: strict hits, strict misses, lax hits, lax misses of ``test``."""
+    gold_pairs, test_pairs = _pairs(gold), _pairs(test)
+    gold_targets: dict[int, set[int]] = defaultdict(set)  # source id -> gold target ids
+    for src, tgt in gold_pairs:
+        for i in src:
+            gold_targets[i].update(tgt)
+    strict = lax = 0
+    for src, tgt in test_pairs:
+        if (src, tgt) in gold_pairs:
+            strict += 1
+            lax += 1
+        elif set(tgt) & set().union(*(gold_targets.get(i, ()) for i in src)):
+            lax += 1
+    return strict, len(test_pairs) - strict, lax, len(test_pairs) - lax
+
+
+def _ratio(hits: int, misses: int) -> float:
+    return hits / (hits + misses) if hits + misses else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score_pooled(pred_docs: Sequence[Iterable[BeadLike]],
+                 gold_docs: Sequence[Iterable[BeadLike]]) -> dict[str, float]:
+    """Score several documents at once, pooling counts as vecalign's ``score_multiple`` does.
+
+    Returns vecalign's keys: ``precision_strict``, ``recall_strict``, ``f1_strict`` and the same
+    with ``_lax``.
+    """
+    if len(pred_docs) != len(gold_docs):
+        raise ValueError(f"{len(pred_docs)} predicted documents but {len(gold_docs)} gold ones")
+    p_counts, r_counts = [0] * 4, [0] * 4
+    for pred, gold in zip(pred_docs, gold_docs):
+        pred, gold = list(pred), list(gold)
+        p_counts = [a + b for a, b in zip(p_counts, _match_counts(gold, pred))]
+        recall = _match_counts(_one_to_one_or_more(pred), _one_to_one_or_more(gold))
+        r_counts = [a + b for a, b in zip(r_counts, recall)]
+    scores = {}
+    for kind, offset in (("strict", 0), ("lax", 2)):
+        precision = _ratio(*p_counts[offset:offset + 2])
+        recall = _ratio(*r_counts[offset:offset + 2])
+        scores |= {f"precision_{kind}": precision, f"recall_{kind}": recall,
+                   f"f1_{kind}": _f1(precision, recall)}
+    return scores
+
+
+def score_alignment(pred_beads: Iterable[BeadLike], gold_beads: Iterable[BeadLike]) -> dict[str, float]:
+    """Score one document's predicted beads against its gold beads (see `score_pooled`)."""
+    return score_pooled([pred_beads], [gold_beads])
