@@ -1,0 +1,5 @@
+"""Entry point of ``python -m eval``."""
+
+from eval.cli import main
+
+raise SystemExit(main())

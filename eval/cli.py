@@ -1,0 +1,94 @@
+"""``python -m eval translation|alignment``: print scores as text or one JSON object.
+
+Every input problem ends in a one-line ``error:`` message and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from eval.alignment import read_beads, score_pooled
+from eval.inputs import InputError, read_lines
+from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation
+
+
+def _translation(args: argparse.Namespace) -> None:
+    check_tokenizer(args.tokenize)
+    hypotheses = read_lines(args.hyp)
+    if not hypotheses:
+        raise InputError(f"{args.hyp}: hypothesis file is empty")
+    references = [read_lines(path) for path in args.refs]
+    baseline = read_lines(args.baseline) if args.baseline else None
+    for path, lines in zip([*args.refs, args.baseline], [*references, baseline]):
+        if lines is not None and len(lines) != len(hypotheses):
+            raise InputError(f"line counts differ: {args.hyp} has {len(hypotheses)} lines, "
+                             f"{path} has {len(lines)}")
+    scores = score_translation(hypotheses, references, args.tokenize, args.confidence, baseline)
+    files = {"hypothesis": args.hyp, "references": args.refs}
+    if args.baseline:
+        files["baseline"] = args.baseline
+    if args.json:
+        result = {key: score.to_json() for key, score in scores.items()}
+        print(json.dumps({**result, "segments": len(hypotheses), **files}, ensure_ascii=False, indent=1))
+        return
+    print(f"test set: {args.hyp} against {', '.join(args.refs)}"
+          + (f", baseline {args.baseline}" if args.baseline else "") + f" ({len(hypotheses)} segments)")
+    for score in scores.values():
+        print(score.format())
+
+
+def _alignment(args: argparse.Namespace) -> None:
+    if len(args.files) % 2:
+        raise InputError("give files in pairs: PRED GOLD [PRED GOLD ...]")
+    preds, golds = args.files[0::2], args.files[1::2]
+    scores = score_pooled([read_beads(p) for p in preds], [read_beads(g) for g in golds])
+    if args.json:
+        print(json.dumps({**scores, "documents": len(preds), "predicted": preds, "gold": golds}, indent=1))
+        return
+    print(f"predicted {', '.join(preds)} against gold {', '.join(golds)}")
+    print(f"{'':10} {'strict':>7} {'lax':>7}")
+    for measure, label in (("precision", "precision"), ("recall", "recall"), ("f1", "F1")):
+        print(f"{label:10} {scores[f'{measure}_strict']:7.3f} {scores[f'{measure}_lax']:7.3f}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="{translation,alignment}")
+
+    translation = commands.add_parser(
+        "translation", help="BLEU, chrF, chrF++ and TER of a translation (sacrebleu)",
+        description="Corpus BLEU, chrF, chrF++ and TER with sacrebleu signatures. "
+                    "Files are plain text, one segment per line, line-aligned.")
+    translation.add_argument("hyp", metavar="HYP", help="system output")
+    translation.add_argument("refs", metavar="REF", nargs="+", help="reference translation(s)")
+    translation.add_argument("--json", action="store_true", help="print one JSON object")
+    translation.add_argument("--confidence", action="store_true",
+                             help="95%% bootstrap confidence intervals (sacrebleu, fixed seed)")
+    translation.add_argument("--baseline", metavar="HYP0",
+                             help="paired bootstrap test of HYP against this other system's output")
+    translation.add_argument("--tokenize", default="13a",
+                             help=f"BLEU tokenizer, one of {', '.join(OFFLINE_TOKENIZERS)} (default 13a)")
+    translation.set_defaults(run=_translation)
+
+    alignment = commands.add_parser(
+        "alignment", help="strict/lax precision, recall, F1 of sentence alignments (vecalign's score.py)",
+        description="Score predicted beads against gold beads, vecalign's format ([0, 1]:[0]:0.25). "
+                    "Several PRED GOLD pairs are pooled as vecalign pools several files.")
+    alignment.add_argument("files", metavar="PRED GOLD", nargs="+", help="predicted and gold bead files")
+    alignment.add_argument("--json", action="store_true", help="print one JSON object")
+    alignment.set_defaults(run=_alignment)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except InputError as err:
+        print(f"{parser.prog}: error: {err}", file=sys.stderr)
+        return 1
+    return 0
