@@ -1,0 +1,112 @@
+"""`align`: monotone sentence alignment of two parallel texts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .beads import Bead
+from .embedding import embed
+from .ngrams import profiles
+from .search import best_path
+from .similarity import Scorer, Side, Weights
+
+FULL_CELLS = 1_000_000  # up to ~1000 x 1000 sentences: search the whole table
+BAND_RADIUS = 8  # sentences either side of the coarse path searched at the finer level
+CONFIDENCE_SLOPE = 4.0  # bead score -> confidence: sigmoid(slope * (gain - offset))
+CONFIDENCE_OFFSET = 0.0
+
+
+def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
+          src_lang: str = "fr", tgt_lang: str = "en",
+          paragraph_breaks: tuple[Sequence[int], Sequence[int]] | None = None,
+          tgt_translations: Sequence[str] | None = None,
+          src_translations: Sequence[str] | None = None,
+          translate: Callable[[list[str]], list[str]] | None = None,
+          weights: Weights | None = None) -> list[Bead]:
+    """Align two lists of sentences; return beads covering both, in order.
+
+    Bead shapes are 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3 and 3-1. `Bead.score` is a
+    confidence in (0, 1) for matches and 0.0 for unaligned sentences.
+
+    paragraph_breaks: (source ids, target ids) of sentences that start a
+        paragraph; beads that start a paragraph on one side only are penalised.
+    tgt_translations: a machine translation of each source sentence into the
+        target language (or `translate`, a function that makes them from a list of
+        source sentences); the n-gram and embedding signals then compare target
+        text with target-language text. src_translations: the same the other way.
+    The languages are accepted for the record: the signals are language-agnostic.
+    """
+    n, m = len(src_sentences), len(tgt_sentences)
+    if not n or not m:
+        return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    if translate is not None and tgt_translations is None:
+        tgt_translations = translate(list(src_sentences))
+    if tgt_translations is not None and src_translations is not None:
+        raise ValueError("give tgt_translations (or translate) or src_translations, not both")
+    for name, given, size in (("tgt_translations", tgt_translations, n), ("src_translations", src_translations, m)):
+        if given is not None and len(given) != size:
+            raise ValueError(f"{name} has {len(given)} sentences, expected {size}")
+    src, tgt = _sides(src_sentences, tgt_sentences, tgt_translations, src_translations, paragraph_breaks)
+    w = weights or Weights()
+    beads = _search(src, tgt, w)
+    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), _confidence(gain) if i1 > i0 and j1 > j0 else 0.0)
+            for i0, i1, j0, j1, gain in beads]
+
+
+def _confidence(gain: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-CONFIDENCE_SLOPE * (gain - CONFIDENCE_OFFSET))), 6)
+
+
+def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_translations,
+           paragraph_breaks) -> tuple[Side, Side]:
+    """Features of both sides; a translation, where given, stands in for its sentence's
+    n-grams and is averaged into its embedding."""
+    src_text = list(tgt_translations) if tgt_translations is not None else list(src)
+    tgt_text = list(src_translations) if src_translations is not None else list(tgt)
+    extra = [text for text, orig in ((src_text, src), (tgt_text, tgt)) if text is not orig and text != list(orig)]
+    vectors = embed(list(src) + list(tgt) + [s for text in extra for s in text])
+    src_emb, tgt_emb, rest = vectors[:len(src)], vectors[len(src):len(src) + len(tgt)], vectors[len(src) + len(tgt):]
+    if tgt_translations is not None:
+        src_emb = src_emb + rest[:len(src)]
+    if src_translations is not None:
+        tgt_emb = tgt_emb + rest[:len(tgt)]
+    breaks = paragraph_breaks or ((), ())
+    return tuple(Side(emb / np.linalg.norm(emb, axis=1, keepdims=True), profiles(text),
+                      np.array([len(s) for s in sents], dtype=np.float64), _indicator(ids, len(sents)))
+                 for emb, text, sents, ids in ((src_emb, src_text, src, breaks[0]), (tgt_emb, tgt_text, tgt, breaks[1])))
+
+
+def _indicator(ids: Sequence[int], n: int) -> np.ndarray:
+    out = np.zeros(n)
+    out[[i for i in ids if 0 <= i < n]] = 1.0
+    if n and out.any():
+        out[0] = 1.0  # the text itself starts a paragraph
+    return out
+
+
+def _search(src: Side, tgt: Side, w: Weights) -> list[tuple[int, int, int, int, float]]:
+    lo, hi = _band(src, tgt, w)
+    return best_path(lo, hi, Scorer(src, tgt, w).block, w.skip)
+
+
+def _band(src: Side, tgt: Side, w: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' cell ranges: everything for small inputs; for large ones, a band
+    around the path found on a copy with neighbouring sentences pooled in pairs
+    (recursively, so the cost stays linear in length, as in vecalign)."""
+    n, m = len(src), len(tgt)
+    if (n + 1) * (m + 1) <= FULL_CELLS or min(n, m) < 2:
+        return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64)
+    y_lo, y_hi = np.full(n + 1, m, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1, _ in _search(src.pooled(2), tgt.pooled(2), w):
+        x0, x1, ya, yb = 2 * i0, min(2 * i1, n), 2 * j0, min(2 * j1, m)
+        y_lo[x0:x1 + 1] = np.minimum(y_lo[x0:x1 + 1], ya)
+        y_hi[x0:x1 + 1] = np.maximum(y_hi[x0:x1 + 1], yb)
+    y_lo = np.minimum.accumulate(y_lo[::-1])[::-1]
+    y_hi = np.maximum.accumulate(y_hi)
+    rows = np.arange(n + 1)
+    lo = np.clip(y_lo[np.maximum(rows - BAND_RADIUS, 0)] - BAND_RADIUS, 0, m)
+    hi = np.clip(y_hi[np.minimum(rows + BAND_RADIUS, n)] + BAND_RADIUS + 1, 1, m + 1)
+    return lo, hi

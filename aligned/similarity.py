@@ -1,0 +1,120 @@
+"""Bead scores from three signals: sentence embeddings, character n-grams, length.
+
+Every signal is additive over sentences (sum of unit embeddings, sum of n-gram
+counts, sum of characters), so the features of a span of sentences come from
+prefix sums: each sentence is embedded once, never a concatenation.
+
+Cosines are made comparable across sentences the way vecalign does it, by
+comparing with random pairs: the mean cosine of a span with the sentences of the
+other document is subtracted (a "hubness" correction, cheap because the mean of
+cosines with a set is the cosine with the set's mean direction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .beads import BEAD_TYPES
+
+MATCH_TYPES = tuple(t for t in BEAD_TYPES if t[0] and t[1])
+_WIDTHS = sorted({w for t in MATCH_TYPES for w in t})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Scoring parameters, tuned on the Text+Berg dev set only (benchmarks/alignment.py)."""
+
+    embedding: float = 1.0
+    ngrams: float = 0.5
+    length: float = 0.05
+    length_variance: float = 6.8  # Gale-Church's s^2 (chars)
+    skip: float = -0.15  # score of a 0-1 / 1-0 bead
+    size_exponent: float = 1.0  # similarity is weighted by (sentences in bead / 2) ** this
+    priors: dict[tuple[int, int], float] = field(default_factory=lambda: {
+        (1, 1): 0.0, (1, 2): -0.1, (2, 1): -0.1, (2, 2): -0.3, (1, 3): -0.3, (3, 1): -0.3})
+    paragraph: float = 0.3  # soft anchor: bonus when a bead starts a paragraph on both sides
+
+
+@dataclass
+class Side:
+    """Per-sentence features of one document side; pooling merges neighbours."""
+
+    embeddings: np.ndarray  # (n, d) sums of unit sentence vectors
+    grams: np.ndarray  # (n, buckets) n-gram counts
+    chars: np.ndarray  # (n,) characters
+    breaks: np.ndarray  # (n,) 1.0 where a paragraph starts, else 0.0
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def pooled(self, k: int) -> Side:
+        """Merge each run of k consecutive sentences into one unit (for coarse search)."""
+        ends = np.arange(0, len(self), k)
+        return Side(*(np.add.reduceat(a, ends, axis=0) for a in
+                      (self.embeddings, self.grams, self.chars, self.breaks)))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
+
+
+class Spans:
+    """Features of every span of 1..3 sentences, indexed by span end (0..n)."""
+
+    def __init__(self, side: Side, other: Side):
+        self.n = len(side)
+        mean_other = (_unit(_unit(other.embeddings).mean(0)) if len(other) else None,
+                      _unit(_unit(other.grams).mean(0)) if len(other) else None)
+        self.emb, self.grams, self.emb_hub, self.gram_hub, self.chars = {}, {}, {}, {}, {}
+        prefix = [np.concatenate([np.zeros((1,) + a.shape[1:], a.dtype), np.cumsum(a, 0)])
+                  for a in (side.embeddings, side.grams, side.chars)]
+        for w in _WIDTHS:
+            emb, grams, chars = (self._span_sums(p, w) for p in prefix)
+            self.emb[w], self.grams[w] = _unit(emb), _unit(grams)
+            self.emb_hub[w] = self.emb[w] @ mean_other[0] if mean_other[0] is not None else 0
+            self.gram_hub[w] = self.grams[w] @ mean_other[1] if mean_other[1] is not None else 0
+            self.chars[w] = chars
+        self.starts = side.breaks
+
+    def _span_sums(self, prefix: np.ndarray, w: int) -> np.ndarray:
+        """Sum over the span [end - w, end) for each end; zero where end < w."""
+        out = np.zeros_like(prefix)
+        out[w:] = prefix[w:] - prefix[:-w]
+        return out
+
+
+class Scorer:
+    """Scores of all match beads ending in a block of DP cells."""
+
+    def __init__(self, src: Side, tgt: Side, weights: Weights):
+        self.src, self.tgt, self.w = Spans(src, tgt), Spans(tgt, src), weights
+        total = src.chars.sum(), tgt.chars.sum()
+        self.ratio = float(total[1] / total[0]) if total[0] and total[1] else 1.0
+        self.use_breaks = bool(src.breaks[1:].any() and tgt.breaks[1:].any())
+
+    def block(self, rows: slice, cols: slice) -> dict[tuple[int, int], np.ndarray]:
+        """For each match type (a, b): scores of beads covering source [i-a, i) and
+        target [j-b, j), for i in `rows` and j in `cols` (-inf where impossible)."""
+        w, s, t = self.w, self.src, self.tgt
+        i = np.arange(rows.start, rows.stop)[:, None]
+        j = np.arange(cols.start, cols.stop)[None, :]
+        out = {}
+        for a, b in MATCH_TYPES:
+            emb = s.emb[a][rows] @ t.emb[b][cols].T - (s.emb_hub[a][rows][:, None] + t.emb_hub[b][cols][None, :]) / 2
+            grams = s.grams[a][rows] @ t.grams[b][cols].T - (s.gram_hub[a][rows][:, None] + t.gram_hub[b][cols][None, :]) / 2
+            la, lb = s.chars[a][rows][:, None], t.chars[b][cols][None, :]
+            delta2 = (lb - self.ratio * la) ** 2 / (w.length_variance * (self.ratio * la + lb) / 2 + 1.0)
+            score = ((a + b) / 2) ** w.size_exponent * (w.embedding * emb + w.ngrams * grams)
+            score += w.priors[(a, b)] - w.length * np.minimum(delta2, 50.0) / 2
+            if self.use_breaks:
+                score += w.paragraph * self._anchor(i - a, j - b)
+            out[(a, b)] = np.where((i >= a) & (j >= b), score, -np.inf)
+        return out
+
+    def _anchor(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """+1 when a bead starts a paragraph on both sides, -1 on one side only."""
+        ps = np.minimum(self.src.starts[np.minimum(i, self.src.n - 1)], 1)
+        pt = np.minimum(self.tgt.starts[np.minimum(j, self.tgt.n - 1)], 1)
+        return ps * pt - np.abs(ps - pt)
