@@ -32,9 +32,12 @@ class ModelShape:
     ffn_dim: int
     spm_vocab_size: int
     max_position_embeddings: int = 512
+    # Weights drawn wider than transformers' default (0.02) make a random model's output depend
+    # on its input, so tests can tell translations apart and check they come back in order.
+    init_std: float = 0.02
 
 
-TINY = ModelShape(d_model=32, layers=2, heads=2, ffn_dim=64, spm_vocab_size=300)
+TINY = ModelShape(d_model=32, layers=2, heads=2, ffn_dim=64, spm_vocab_size=300, init_std=0.3)
 OPUS_MT_FR_EN = ModelShape(d_model=512, layers=6, heads=8, ffn_dim=2048, spm_vocab_size=8000)
 
 
@@ -105,9 +108,14 @@ def build_marian_model(
         share_encoder_decoder_embeddings=True,
         activation_function="swish",
         static_position_embeddings=True,
+        init_std=shape.init_std,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if parameter.dim() > 1 and "embed_positions" not in name:
+                parameter.normal_(0.0, shape.init_std)
     model.eval()
     model.save_pretrained(out_dir)
     tokenizer = MarianTokenizer(

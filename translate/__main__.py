@@ -1,0 +1,4 @@
+from translate.cli import main
+import sys
+
+sys.exit(main())

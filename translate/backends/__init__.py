@@ -1,0 +1,37 @@
+"""Translation engines behind one small interface, so the pipeline does not care which runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol, Sequence
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Settings that change the output; they are part of every cache key."""
+
+    beam: int = 4
+
+    def key(self) -> str:
+        return f"beam={self.beam}"
+
+
+class Output(NamedTuple):
+    """One translation; ``complete`` is False when decoding stopped at the length bound."""
+
+    text: str
+    complete: bool
+
+
+class Backend(Protocol):
+    """A loaded model that counts tokens and translates one batch."""
+
+    name: str
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Input length of each text in model tokens, end-of-sentence token included."""
+        ...
+
+    def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
+        """Translate ``texts`` in one batch, producing at most ``max_new_tokens`` tokens each."""
+        ...

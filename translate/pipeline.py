@@ -1,0 +1,94 @@
+"""The data flow of one run: documents → paragraphs → translations → sentences → alignment.
+
+Everything here is in memory and deterministic; writing files is ``corpus_files``' job. Sentence
+ids run through a whole document, so a pair can be traced back to its sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from aligned import align, split_sentences
+from translate.documents import Document
+from translate.language import language_flag
+from translate.paragraphs import split_paragraphs
+from translate.translation import Translator
+
+
+@dataclass(frozen=True)
+class SentencePair:
+    """One bead of the alignment: French and English sentences (either side may be empty)."""
+
+    paragraph: int
+    src_ids: tuple[int, ...]
+    tgt_ids: tuple[int, ...]
+    fr: str
+    en: str
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
+
+
+@dataclass
+class ParagraphResult:
+    index: int
+    french: str
+    english: str
+    pairs: list[SentencePair]
+
+
+@dataclass
+class DocumentResult:
+    """A translated and aligned document, with what was repaired or suspicious about its input."""
+
+    name: str
+    source: str
+    paragraphs: list[ParagraphResult]
+    notes: list[str] = field(default_factory=list)
+    language_flag: str | None = None
+
+    @property
+    def pairs(self) -> list[SentencePair]:
+        return [pair for paragraph in self.paragraphs for pair in paragraph.pairs]
+
+
+def translate_documents(
+    documents: list[Document],
+    translator: Translator,
+    on_pieces_done: Callable[[int, int], None] = lambda done, total: None,
+) -> list[DocumentResult]:
+    """Translate all documents' paragraphs in one pool, then align each paragraph's sentences."""
+    paragraphs_of = [split_paragraphs(document.text) for document in documents]
+    flat = [paragraph for paragraphs in paragraphs_of for paragraph in paragraphs]
+    english = iter(translator.translate(flat, on_pieces_done))
+    results = []
+    for document, paragraphs in zip(documents, paragraphs_of):
+        aligned = _align_document([(french, next(english)) for french in paragraphs])
+        results.append(DocumentResult(document.name, str(document.path), aligned, list(document.notes), language_flag(document.text)))
+    return results
+
+
+def _align_document(paragraphs: list[tuple[str, str]]) -> list[ParagraphResult]:
+    results = []
+    src_offset = tgt_offset = 0
+    for index, (french, english) in enumerate(paragraphs):
+        src = split_sentences(french, "fr")
+        tgt = split_sentences(english, "en")
+        pairs = [
+            SentencePair(
+                paragraph=index,
+                src_ids=tuple(src_offset + i for i in bead.src),
+                tgt_ids=tuple(tgt_offset + j for j in bead.tgt),
+                fr=" ".join(src[i] for i in bead.src),
+                en=" ".join(tgt[j] for j in bead.tgt),
+                score=round(float(bead.score), 4),
+            )
+            for bead in align(src, tgt, src_lang="fr", tgt_lang="en")
+        ]
+        results.append(ParagraphResult(index, french, english, pairs))
+        src_offset += len(src)
+        tgt_offset += len(tgt)
+    return results

@@ -1,0 +1,79 @@
+"""Translate many paragraphs efficiently: chunk, deduplicate, reuse the cache, batch, reassemble.
+
+Paragraphs of all documents are pooled so batches are full and sorted by length; each
+distinct piece of text is translated once per run (and once ever, with the cache); results go
+back to the paragraphs in their original order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from translate.backends import Backend
+from translate.batching import plan_batches
+from translate.cache import TranslationCache
+from translate.chunking import chunk_paragraph
+from translate.length_policy import LengthPolicy
+
+
+@dataclass
+class TranslationStats:
+    """What the model actually had to do; the summary and the manifest report it."""
+
+    paragraphs: int = 0
+    pieces: int = 0
+    unique_pieces: int = 0
+    cached_pieces: int = 0
+    translated_pieces: int = 0
+    split_paragraphs: int = 0
+    batches: int = 0
+    bounded_pieces: list[str] = field(default_factory=list)
+
+
+class Translator:
+    """Turns French paragraphs into English ones with a backend, a length policy and a cache."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        policy: LengthPolicy,
+        batch_size: int = 16,
+        max_batch_tokens: int = 4096,
+        cache: TranslationCache | None = None,
+    ):
+        self.backend = backend
+        self.policy = policy
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.cache = cache
+        self.stats = TranslationStats()
+
+    def translate(self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
+        """English for each paragraph, in order; long paragraphs are translated piece by piece."""
+        pieces_of = {text: chunk_paragraph(text, self.backend.count_tokens, self.policy.max_input_tokens) for text in dict.fromkeys(paragraphs)}
+        unique_pieces = list(dict.fromkeys(piece for pieces in pieces_of.values() for piece in pieces))
+        done = self.cache.lookup(unique_pieces) if self.cache else {}
+        self.stats.paragraphs += len(paragraphs)
+        self.stats.pieces += sum(len(pieces_of[text]) for text in paragraphs)
+        self.stats.split_paragraphs += sum(len(pieces_of[text]) > 1 for text in paragraphs)
+        self.stats.unique_pieces += len(unique_pieces)
+        self.stats.cached_pieces += len(done)
+        on_pieces_done(len(done), len(unique_pieces))
+        todo = [piece for piece in unique_pieces if piece not in done]
+        lengths = self.backend.count_tokens(todo) if todo else []
+        for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens):
+            texts = [todo[index] for index in batch]
+            translations = self._translate(texts, max(lengths[index] for index in batch))
+            done.update(zip(texts, translations))
+            if self.cache:
+                self.cache.store(zip(texts, translations))
+            on_pieces_done(len(texts), len(unique_pieces))
+        return [" ".join(done[piece] for piece in pieces_of[text]) for text in paragraphs]
+
+    def _translate(self, texts: list[str], longest_input: int) -> list[str]:
+        outputs = self.backend.translate_batch(texts, self.policy.max_new_tokens(longest_input))
+        self.stats.batches += 1
+        self.stats.translated_pieces += len(texts)
+        self.stats.bounded_pieces.extend(text for text, output in zip(texts, outputs) if not output.complete)
+        return [output.text for output in outputs]
