@@ -1,0 +1,155 @@
+"""Sentence-alignment benchmark: our aligner vs a Gale-Church baseline.
+
+    python benchmarks/alignment.py [--sets textberg-dev textberg-test flores] [--scaling]
+
+Scores are vecalign's strict and lax precision/recall/F1 (eval.alignment), pooled
+over the documents of a set. Sets:
+
+- Text+Berg de-fr (Sennrich & Volk, redistributed with vecalign, GPL-2): the
+  standard benchmark; dev for tuning, the 7 test documents pooled for reporting.
+- FLORES-200 devtest fra-eng (Meta AI, CC-BY-SA 4.0), one document per URL, made
+  harder with a fixed seed: on the English side some adjacent sentences are merged
+  into one line and a few are deleted; the gold beads record what was done.
+
+--scaling times synthetic documents of growing length (up to 10,000 x 10,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import galechurch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from aligned import Bead, align  # noqa: E402
+from eval.alignment import score_pooled  # noqa: E402
+
+DATA = Path("/work/shared/data")
+Doc = tuple[list[str], list[str], list[Bead], str, str]  # src, tgt, gold, src_lang, tgt_lang
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+def textberg(split: str) -> list[Doc]:
+    """Text+Berg documents: German source, French target, gold `[de ids]:[fr ids]`."""
+    names = ["dev"] if split == "dev" else [f"test{k}" for k in range(7)]
+    root = DATA / "text-berg"
+    return [(_lines(root / f"{name}.de"), _lines(root / f"{name}.fr"),
+             [Bead.from_vecalign(line) for line in _lines(root / f"{name}.defr")], "de", "fr")
+            for name in names]
+
+
+def flores(seed: int = 13, merge_rate: float = 0.25, delete_rate: float = 0.08) -> list[Doc]:
+    """FLORES devtest documents, French source, English target with merges and deletions."""
+    root = DATA / "flores200-devtest"
+    urls = [row.split("\t")[0] for row in _lines(root / "metadata_devtest.tsv")[1:]]
+    fra, eng = _lines(root / "fra.devtest"), _lines(root / "eng.devtest")
+    rng = random.Random(seed)
+    docs, start = [], 0
+    for end in range(1, len(urls) + 1):
+        if end == len(urls) or urls[end] != urls[start]:
+            docs.append(_damage(fra[start:end], eng[start:end], rng, merge_rate, delete_rate))
+            start = end
+    return docs
+
+
+def _damage(src: list[str], tgt: list[str], rng: random.Random, merge_rate: float, delete_rate: float) -> Doc:
+    """Merge some adjacent English lines, delete a few; gold beads follow the edits."""
+    lines: list[str] = []
+    gold: list[Bead] = []
+    i = 0
+    while i < len(src):
+        if rng.random() < delete_rate and len(src) > 1:
+            gold.append(Bead((i,), ()))
+            i += 1
+        elif i + 1 < len(src) and rng.random() < merge_rate:
+            gold.append(Bead((i, i + 1), (len(lines),)))
+            lines.append(tgt[i] + " " + tgt[i + 1])
+            i += 2
+        else:
+            gold.append(Bead((i,), (len(lines),)))
+            lines.append(tgt[i])
+            i += 1
+    return src, lines, gold, "fr", "en"
+
+
+def ours(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -> list[Bead]:
+    return align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
+
+
+def gale_church(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -> list[Bead]:
+    if not src or not tgt:  # the package wants both sides
+        return align(src, tgt)
+    block = galechurch.align(src, tgt)
+    return [Bead(tuple(range(b.source_start, b.source_end)), tuple(range(b.target_start, b.target_end)))
+            for b in block.beads]
+
+
+Aligner = Callable[[Sequence[str], Sequence[str], str, str], list[Bead]]
+
+
+def evaluate(aligner: Aligner, docs: list[Doc]) -> dict[str, float]:
+    """Pooled vecalign scores and wall-clock seconds of one aligner on one set."""
+    start = time.perf_counter()
+    predicted = [aligner(src, tgt, sl, tl) for src, tgt, _, sl, tl in docs]
+    seconds = time.perf_counter() - start
+    scores = score_pooled([[(b.src, b.tgt) for b in p] for p in predicted],
+                          [[(b.src, b.tgt) for b in gold] for _, _, gold, _, _ in docs])
+    return scores | {"seconds": seconds}
+
+
+SETS = {"textberg-dev": lambda: textberg("dev"), "textberg-test": lambda: textberg("test"), "flores": flores}
+
+
+def report(names: Sequence[str]) -> None:
+    align(["Un."], ["One."])  # load the embedding model outside the timings
+    print("| set | aligner | P strict | R strict | F1 strict | P lax | R lax | F1 lax | seconds | ΔF1 strict |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name in names:
+        docs = SETS[name]()
+        base = evaluate(gale_church, docs)
+        mine = evaluate(ours, docs)
+        for label, s in (("Gale-Church", base), ("aligned", mine)):
+            delta = f"{mine['f1_strict'] - base['f1_strict']:+.3f}" if label == "aligned" else ""
+            print(f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
+                  f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
+                  f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {delta} |", flush=True)
+
+
+def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
+    """Time synthetic documents: FLORES + newstest sentences, repeated to size, with
+    the English side shuffled locally by merges and deletions (so the path is not trivial)."""
+    fra = _lines(DATA / "newstest2014" / "newstest2014.fra") + _lines(DATA / "flores200-devtest" / "fra.devtest")
+    eng = _lines(DATA / "newstest2014" / "newstest2014.eng") + _lines(DATA / "flores200-devtest" / "eng.devtest")
+    print("| sentences (src x tgt) | seconds | strict F1 |")
+    print("|---|---|---|")
+    for size in sizes:
+        src = [fra[k % len(fra)] for k in range(size)]
+        src, tgt, gold, _, _ = _damage(src, [eng[k % len(eng)] for k in range(size)],
+                                       random.Random(size), 0.1, 0.02)
+        start = time.perf_counter()
+        predicted = align(src, tgt)
+        seconds = time.perf_counter() - start
+        f1 = score_pooled([[(b.src, b.tgt) for b in predicted]], [[(b.src, b.tgt) for b in gold]])["f1_strict"]
+        print(f"| {len(src)} x {len(tgt)} | {seconds:.1f} | {f1:.3f} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
+    parser.add_argument("--scaling", action="store_true", help="also time synthetic long documents")
+    args = parser.parse_args()
+    report(args.sets)
+    if args.scaling:
+        scaling()
+
+
+if __name__ == "__main__":
+    main()
