@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from eval.alignment import read_beads, score_pooled
 from eval.inputs import InputError, read_lines
-from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation
+from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation, scores_to_json
 
 
 def _translation(args: argparse.Namespace) -> None:
@@ -31,8 +31,7 @@ def _translation(args: argparse.Namespace) -> None:
     if args.baseline:
         files["baseline"] = args.baseline
     if args.json:
-        result = {key: score.to_json() for key, score in scores.items()}
-        print(json.dumps({**result, "segments": len(hypotheses), **files}, ensure_ascii=False, indent=1))
+        print(json.dumps({**scores_to_json(scores, len(hypotheses)), **files}, ensure_ascii=False, indent=1))
         return
     print(f"test set: {args.hyp} against {', '.join(args.refs)}"
           + (f", baseline {args.baseline}" if args.baseline else "") + f" ({len(hypotheses)} segments)")

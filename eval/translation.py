@@ -51,6 +51,11 @@ class MetricScore:
         return line
 
 
+def scores_to_json(scores: dict[str, MetricScore], segments: int) -> dict:
+    """The JSON shape shared by ``--json`` and report.json: ``{"bleu": {...}, ..., "segments": N}``."""
+    return {**{key: score.to_json() for key, score in scores.items()}, "segments": segments}
+
+
 def check_tokenizer(tokenize: str) -> None:
     """Refuse, in one sentence, a BLEU tokenizer that would need a download or does not exist."""
     if tokenize in OFFLINE_TOKENIZERS:
