@@ -6,6 +6,11 @@ Abbreviations that often *do* end a sentence ("etc.", "Inc.", "Jr.", "J.-C.", "a
 out on purpose: before a capital they are taken as the end of the sentence, which is right far
 more often than not ("… en 44 av. J.-C. Les Romains …").
 
+After an initial or a short dotted abbreviation ("J.", "U.S.", "p.m.", "J.-C.") a capital is
+ambiguous ("J. Dupont", "the U.S. Senate" against "… in the U.S. The …"): there a sentence ends
+only when the next word is one of the common SENTENCE_STARTERS of the language, minus the
+NAME_PARTICLES that also start surnames ("J.-M. Le Pen").
+
 BEFORE_NUMBER holds words that are abbreviations only in front of a number ("No. 5", but
 "I said no. Then …").
 
@@ -43,6 +48,26 @@ _GERMAN = """
 _BEFORE_NUMBER = "No Nos no nos Nr nr n Art art Tel tel"
 
 
+_STARTERS = {
+    "fr": """
+        Le La Les L' Un Une Des Du De Il Elle Ils Elles On Ce Cet Cette Ces C' Ceci Cela Je J'
+        Nous Vous Sa Son Ses Leur Leurs Mais Et Or Donc Pour Par Dans En Au Aux À Selon Après
+        Avant Depuis Lors Quand Si Alors Pourtant Cependant Ainsi Enfin Puis Qu' D' S' N'
+    """,
+    "en": """
+        The An He She It They We You This That These Those There Here His Her Its Their Our My
+        In On At By For From With After Before During When While If As But And So Yet However
+        According Some Many Most All No Yes Other Another Meanwhile Then Today Yesterday
+    """,
+    "de": """
+        Der Die Das Den Dem Des Ein Eine Einen Er Sie Es Wir Ihr Ich Man Dies Diese Dieser Im
+        In Am Auf Aus Bei Mit Nach Vor Von Zu Zum Zur Als Wenn Dann Doch Aber Und So Auch
+    """,
+}
+
+_NAME_PARTICLES = "Le La De Du Da Di Del Van Von Mac"
+
+
 def _words(*blocks: str) -> frozenset[str]:
     words = {w for block in blocks for w in block.split()}
     return frozenset(words | {w[:1].upper() + w[1:] for w in words})
@@ -56,3 +81,8 @@ NEVER_FINAL: dict[str, frozenset[str]] = {
 }
 
 BEFORE_NUMBER: frozenset[str] = frozenset(_BEFORE_NUMBER.split())
+
+SENTENCE_STARTERS: dict[str, frozenset[str]] = {
+    lang: frozenset(_STARTERS.get(lang, "").split()) - frozenset(_NAME_PARTICLES.split())
+    for lang in NEVER_FINAL
+}

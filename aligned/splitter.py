@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from aligned.abbreviations import BEFORE_NUMBER, NEVER_FINAL
+from aligned.abbreviations import BEFORE_NUMBER, NEVER_FINAL, SENTENCE_STARTERS
 
 __all__ = ["split_sentences", "sentence_spans"]
 
@@ -31,13 +31,16 @@ _CANDIDATE = re.compile(
     r"""
       (?P<para>\n\s*\n|\u2029)                  # blank line: always a boundary
     | (?P<dash>\n)(?=[^\S\n]*[—–])              # dialogue dash opening a line
-    | (?P<term>[.!?…‼⁇⁈⁉]+)                     # terminal punctuation ...
-      (?:[»«”“"'’‘)\]]|[^\S\n]*»(?=\s|$))*      # ... with its closing quotes, « … ! » included
-      (?=\s|$)                                  # ... followed by whitespace or the end
+    | (?P<term>[.!?…‼⁇⁈⁉]+)                     # terminal punctuation, then more of it and
+      (?:[.!?…‼⁇⁈⁉»«”“"'’‘)\]]                 # closing quotes glued to it, or after a space
+      | [^\S\n]+[»!?‼⁇⁈⁉])*                    # as in French « … ! » and « J.-C. ! »
+      (?=\s|$)                                  # followed by whitespace or the end
     """,
     re.VERBOSE,
 )
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_]+['’]?")
+_DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.-?[^\W\d_]{1,2})+")  # J.-P, U.S, L.A, p.m, Ph.D, J.-C
 _OPENERS = "«“„‘\"'([{¿¡»"  # may stand before the first letter of a sentence (» opens in German)
 _NOT_STARTERS = ",;:"  # text after a period that cannot open a sentence
 
@@ -85,19 +88,19 @@ def _ends_sentence(text: str, match: re.Match[str], lang: str) -> bool:
     if first == len(text):
         return True
     nxt = text[first]
-    if end - start == 1 and text[start] == "." and _is_abbreviation(_word_before(text, start), nxt, lang):
+    if end - start == 1 and text[start] == "." and _is_abbreviation(_word_before(text, start), text, first, lang):
         return False
     return newline or not (nxt.islower() or nxt in _NOT_STARTERS)
 
 
-def _is_abbreviation(word: str, nxt: str, lang: str) -> bool:
-    """True when the period after ``word`` marks an abbreviation rather than a sentence end."""
-    if word in NEVER_FINAL[lang] or (nxt.isdigit() and word in BEFORE_NUMBER):
+def _is_abbreviation(word: str, text: str, first: int, lang: str) -> bool:
+    """True when the period after ``word`` marks an abbreviation rather than a sentence end;
+    ``first`` is where the next sentence would start."""
+    if word in NEVER_FINAL[lang] or (text[first].isdigit() and word in BEFORE_NUMBER):
         return True
-    if len(word) == 1 and word.isupper():  # initial: J. Dupont
-        return True
-    if len(word) == 4 and word[1:3] == ".-" and word.isupper() and word != "J.-C":  # J.-P. Sartre
-        return True
+    if (len(word) == 1 and word.isupper()) or _DOTTED.fullmatch(word):  # J. Dupont, U.S. Senate
+        nxt = _WORD.match(text, first)
+        return not (nxt and nxt.group().replace("’", "'") in SENTENCE_STARTERS[lang])
     # German ordinals: am 3. Oktober, im 19. Jahrhundert
     return lang == "de" and word.isdigit() and len(word) <= 2
 
