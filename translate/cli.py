@@ -75,12 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return _run(args)
     except KeyboardInterrupt:
-        _error(f"interrupted; finished batches are kept in the cache, run the same command again to resume")
+        _error("interrupted; finished batches are kept in the cache, run the same command again to resume")
         return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _raise_interrupt(signum, frame) -> None:

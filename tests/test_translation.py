@@ -1,0 +1,143 @@
+"""Chunking of over-long paragraphs, batching, order restoration and the translation cache."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+
+from translate.backends import DecodingSettings, Output
+from translate.backends.transformers_backend import TransformersBackend
+from translate.batching import plan_batches
+from translate.cache import TranslationCache
+from translate.chunking import chunk_paragraph
+from translate.length_policy import LengthPolicy
+from translate.model_files import resolve_model
+from translate.translation import Translator
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class MarkingBackend:
+    """Translates by tagging the input, so order and completeness are checkable; counts calls."""
+
+    name = "marking"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) + 1 for text in texts]
+
+    def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
+        self.batches.append(list(texts))
+        return [Output(f"<{text}>", True) for text in texts]
+
+
+@pytest.fixture(scope="module")
+def tiny_backend(tiny_model: Path) -> TransformersBackend:
+    return TransformersBackend(resolve_model(str(tiny_model)), DecodingSettings(beam=1))
+
+
+def test_length_policy_output_bound_fits_decoder() -> None:
+    policy = LengthPolicy(max_positions=512)
+    assert policy.max_input_tokens == 334
+    assert policy.max_new_tokens(policy.max_input_tokens) <= policy.max_output_tokens
+    assert policy.max_new_tokens(10) == 25
+
+
+def test_paragraph_that_fits_is_one_piece(tiny_backend: TransformersBackend) -> None:
+    paragraph = "Le chat dort. Il fait beau."
+    assert chunk_paragraph(paragraph, tiny_backend.count_tokens, 334) == [paragraph]
+
+
+def test_long_paragraph_is_cut_between_sentences_and_nothing_is_lost(tiny_backend: TransformersBackend, shared_data: Path) -> None:
+    french = (shared_data / "flores200-devtest" / "fra.devtest").read_text(encoding="utf-8").splitlines()[:40]
+    paragraph = " ".join(french)
+    limit = max(tiny_backend.count_tokens(french)) + 10  # every sentence fits alone, not all together
+    pieces = chunk_paragraph(paragraph, tiny_backend.count_tokens, limit)
+    assert len(pieces) > 3
+    assert all(count <= limit for count in tiny_backend.count_tokens(pieces))
+    assert squeeze("".join(pieces)) == squeeze(paragraph)
+    # Pieces end where sentences end: every piece but the last closes with terminal punctuation.
+    assert all(piece.rstrip("»” ")[-1] in ".!?…" for piece in pieces[:-1])
+
+
+def test_overlong_sentence_without_punctuation_is_cut_between_words(tiny_backend: TransformersBackend) -> None:
+    sentence = " ".join(f"mot{i % 97} bonjour" for i in range(3000))
+    pieces = chunk_paragraph(sentence, tiny_backend.count_tokens, 334)
+    assert all(count <= 334 for count in tiny_backend.count_tokens(pieces))
+    assert " ".join(pieces) == sentence
+
+
+def test_giant_word_is_cut_between_characters(tiny_backend: TransformersBackend) -> None:
+    word = "anticonstitutionnellement" * 200
+    pieces = chunk_paragraph(word, tiny_backend.count_tokens, 100)
+    assert len(pieces) > 1 and "".join(pieces) == word
+    assert all(count <= 100 for count in tiny_backend.count_tokens(pieces))
+
+
+def test_batches_cover_every_input_once_within_budget() -> None:
+    lengths = [5, 300, 12, 12, 80, 1, 300, 40, 7]
+    batches = plan_batches(lengths, max_batch_size=3, max_batch_tokens=400)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 3
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 400
+    assert [lengths[batch[0]] for batch in batches] == sorted((lengths[batch[0]] for batch in batches), reverse=True)
+
+
+def test_order_is_restored_after_length_sorting() -> None:
+    backend = MarkingBackend()
+    paragraphs = ["un", "deux mots ici et là", "trois", "quatre mots seulement", "cinq"]
+    result = Translator(backend, LengthPolicy(), batch_size=2).translate(paragraphs)
+    assert result == [f"<{text}>" for text in paragraphs]
+    assert backend.batches[0] == ["deux mots ici et là", "quatre mots seulement"], "longest inputs go first"
+
+
+def test_identical_paragraphs_are_translated_once() -> None:
+    backend = MarkingBackend()
+    translator = Translator(backend, LengthPolicy())
+    result = translator.translate(["Bonjour.", "Merci.", "Bonjour.", "Bonjour."])
+    assert result == ["<Bonjour.>", "<Merci.>", "<Bonjour.>", "<Bonjour.>"]
+    assert sorted(text for batch in backend.batches for text in batch) == ["Bonjour.", "Merci."]
+
+
+def test_long_paragraph_translation_joins_all_pieces_in_order() -> None:
+    backend = MarkingBackend()
+    sentences = [f"Phrase numéro {i} avec quelques mots." for i in range(30)]
+    translator = Translator(backend, LengthPolicy(max_positions=40))
+    [english] = translator.translate([" ".join(sentences)])
+    pieces = re.findall(r"<([^>]*)>", english)
+    assert len(pieces) > 1 and " ".join(pieces) == " ".join(sentences)
+    assert translator.stats.split_paragraphs == 1
+
+
+def test_cache_makes_a_second_run_free(tmp_path: Path) -> None:
+    first_backend, second_backend = MarkingBackend(), MarkingBackend()
+    cache = TranslationCache(tmp_path / "cache.sqlite", "model-a", "beam=4")
+    first = Translator(first_backend, LengthPolicy(), cache=cache).translate(["Un.", "Deux."])
+    second = Translator(second_backend, LengthPolicy(), cache=cache).translate(["Deux.", "Un."])
+    assert second == first[::-1] and second_backend.batches == []
+
+
+def test_cache_keys_on_model_and_settings(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    TranslationCache(path, "model-a", "beam=4").store([("Un.", "One.")])
+    assert TranslationCache(path, "model-a", "beam=4").lookup(["Un."]) == {"Un.": "One."}
+    assert TranslationCache(path, "model-b", "beam=4").lookup(["Un."]) == {}
+    assert TranslationCache(path, "model-a", "beam=1").lookup(["Un."]) == {}
+
+
+def test_real_model_translates_in_batches_and_reports_bounded_output(tiny_backend: TransformersBackend) -> None:
+    translator = Translator(tiny_backend, LengthPolicy(tiny_backend.max_positions), batch_size=2)
+    paragraphs = ["Le chat dort.", "Paris est une grande ville de France.", "Bonjour."]
+    english = translator.translate(paragraphs)
+    assert len(english) == 3 and all(isinstance(text, str) for text in english)
+    assert translator.stats.batches == 2
+    # A random model never chooses to stop: every output is cut by the documented bound.
+    assert sorted(translator.stats.bounded_pieces) == sorted(paragraphs)
