@@ -27,12 +27,13 @@ from aligned.abbreviations import BEFORE_NUMBER, NEVER_FINAL, SENTENCE_STARTERS
 
 __all__ = ["split_sentences", "sentence_spans"]
 
+_TERMINALS = ".!?…‼⁇⁈⁉"
 _CANDIDATE = re.compile(
-    r"""
+    rf"""
       (?P<para>\n\s*\n|\u2029)                  # blank line: always a boundary
     | (?P<dash>\n)(?=[^\S\n]*[—–])              # dialogue dash opening a line
-    | (?P<term>[.!?…‼⁇⁈⁉]+)                     # terminal punctuation, then more of it and
-      (?:[.!?…‼⁇⁈⁉»«”“"'’‘)\]]                 # closing quotes glued to it, or after a space
+    | (?P<term>[{_TERMINALS}]+)                 # terminal punctuation, then more of it and
+      (?:[{_TERMINALS}»«”“"'’‘)\]]             # closing quotes glued to it, or after a space
       | [^\S\n]+[»!?‼⁇⁈⁉])*                    # as in French « … ! » and « J.-C. ! »
       (?=\s|$)                                  # followed by whitespace or the end
     """,
@@ -79,7 +80,7 @@ def _language_key(lang: str) -> str:
 
 def _ends_sentence(text: str, match: re.Match[str], lang: str) -> bool:
     """Decide whether a candidate (terminal punctuation followed by whitespace) is a boundary."""
-    start, end = match.span("term")
+    start = match.start("term")
     if start and text[start - 1] in "([":  # [...] (…) (!) (?) inside a sentence
         return False
     after = _skip(text, match.end(), lambda c: c.isspace())
@@ -88,28 +89,37 @@ def _ends_sentence(text: str, match: re.Match[str], lang: str) -> bool:
     if first == len(text):
         return True
     nxt = text[first]
-    if end - start == 1 and text[start] == "." and _is_abbreviation(_word_before(text, start), text, first, lang):
+    lone_period = text[start] == "." and sum(c in _TERMINALS for c in match.group()) == 1
+    if lone_period and _is_abbreviation(text, start, first, lang):
         return False
     return newline or not (nxt.islower() or nxt in _NOT_STARTERS)
 
 
-def _is_abbreviation(word: str, text: str, first: int, lang: str) -> bool:
-    """True when the period after ``word`` marks an abbreviation rather than a sentence end;
+def _is_abbreviation(text: str, period: int, first: int, lang: str) -> bool:
+    """True when the period at ``period`` marks an abbreviation rather than a sentence end;
     ``first`` is where the next sentence would start."""
+    word = _word_before(text, period)
     if word in NEVER_FINAL[lang] or (text[first].isdigit() and word in BEFORE_NUMBER):
         return True
     if (len(word) == 1 and word.isupper()) or _DOTTED.fullmatch(word):  # J. Dupont, U.S. Senate
         nxt = _WORD.match(text, first)
         return not (nxt and nxt.group().replace("’", "'") in SENTENCE_STARTERS[lang])
-    # German ordinals: am 3. Oktober, im 19. Jahrhundert
-    return lang == "de" and word.isdigit() and len(word) <= 2
+    if word.isdigit() and len(word) <= 2:
+        # list numbers ("étapes : 1. Préparer", a line "2. Cuire") and German ordinals ("am 3. Mai")
+        before = period - len(word)
+        while before and text[before - 1] in " \t\u00a0\u202f":
+            before -= 1
+        return lang == "de" or not before or text[before - 1] in ":\n"
+    return False
 
 
 def _word_before(text: str, end: int) -> str:
+    """The word before ``end``, without opening quotes or brackets or an elided article (l'art)."""
     start = end
     while start and not text[start - 1].isspace():
         start -= 1
-    return text[start:end].lstrip(_OPENERS)
+    word = text[start:end].lstrip(_OPENERS)
+    return word[max(word.rfind("'"), word.rfind("’")) + 1 :]
 
 
 def _skip(text: str, pos: int, skippable: Callable[[str], bool]) -> int:

@@ -1,0 +1,200 @@
+"""Tests for aligned.splitter: real FLORES-200 / newstest2014 text, hard cases, and the contract.
+
+FLORES-200 devtest (CC-BY-SA 4.0, Meta AI) and WMT newstest2014 are read from shared/data.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligned.splitter import sentence_spans, split_sentences
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+CODES = {"en": "eng", "fr": "fra"}
+
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"reference data not found at {DATA}")
+
+
+def flores_documents(code: str) -> list[list[str]]:
+    """FLORES devtest lines grouped into documents (consecutive lines with the same URL)."""
+    folder = DATA / "flores200-devtest"
+    lines = (folder / f"{code}.devtest").read_text(encoding="utf-8").splitlines()
+    with open(folder / "metadata_devtest.tsv", encoding="utf-8") as f:
+        urls = [row["URL"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    docs: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if i and urls[i] == urls[i - 1]:
+            docs[-1].append(line)
+        else:
+            docs.append([line])
+    return docs
+
+
+def newstest_paragraphs(code: str, size: int = 5) -> list[list[str]]:
+    lines = (DATA / "newstest2014" / f"newstest2014.{code}").read_text(encoding="utf-8").splitlines()
+    return [lines[i : i + size] for i in range(0, len(lines), size)]
+
+
+def boundaries(doc: list[str], lang: str) -> tuple[set[int], list[int], list[int]]:
+    """Split the joined lines; return (gold line starts, predicted starts, boundaries predicted
+    inside each line)."""
+    starts, pos = [], 0
+    for line in doc:
+        starts.append(pos)
+        pos += len(line) + 1
+    text = " ".join(doc)
+    predicted = [a for a, _ in sentence_spans(text, lang)[1:]]
+    ends = [s - 1 for s in starts[1:]] + [len(text)]
+    inside = [sum(lo < c < hi for c in predicted) for lo, hi in zip(starts, ends)]
+    return set(starts[1:]), predicted, inside
+
+
+def f1(found: int, predicted: int, gold: int) -> float:
+    return 2 * found / (predicted + gold)
+
+
+@needs_data
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_flores_paragraphs_split_back_into_gold_lines(lang: str) -> None:
+    """Some FLORES lines hold several sentences, so a boundary inside a line counts as right
+    when the translation of that line gets as many (the sets are line-aligned fr<->en)."""
+    other = "fr" if lang == "en" else "en"
+    docs, translations = flores_documents(CODES[lang]), flores_documents(CODES[other])
+    found = predicted = gold = exact = 0
+    for doc, translation in zip(docs, translations):
+        gold_starts, cuts, inside = boundaries(doc, lang)
+        _, _, inside_translation = boundaries(translation, other)
+        corroborated = sum(n for n, m in zip(inside, inside_translation) if n == m)
+        hits = len(gold_starts & set(cuts))
+        found, predicted, gold = found + hits + corroborated, predicted + len(cuts), gold + len(gold_starts)
+        exact += hits == len(gold_starts) and hits + corroborated == len(cuts)
+        gold += corroborated  # corroborated splits are gold too, for recall
+    assert found / gold >= 0.98
+    assert f1(found, predicted, gold) >= 0.97
+    assert exact / len(docs) >= 0.9
+
+
+@needs_data
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_newstest_paragraphs_boundary_f1(lang: str) -> None:
+    """newstest lines are single sentences or headlines (no final punctuation: unrecoverable)."""
+    found = predicted = gold = 0
+    for doc in newstest_paragraphs(CODES[lang]):
+        gold_starts, cuts, _ = boundaries(doc, lang)
+        found, predicted, gold = found + len(gold_starts & set(cuts)), predicted + len(cuts), gold + len(gold_starts)
+    assert found / predicted >= 0.97
+    assert f1(found, predicted, gold) >= 0.95
+
+
+FRENCH = [
+    ("M. Dupont est arrivé. MM. Durand et Leroy aussi.", ["M. Dupont est arrivé.", "MM. Durand et Leroy aussi."]),
+    ("Mme Martin et Mlle Roux parlent au Dr Ur. Le Pr Lévy écoute.",
+     ["Mme Martin et Mlle Roux parlent au Dr Ur.", "Le Pr Lévy écoute."]),
+    ("Il fait beau. Dr. Watson et Pr. Moriarty arrivent.", ["Il fait beau.", "Dr. Watson et Pr. Moriarty arrivent."]),
+    ("Des fruits, p. ex. des pommes. Voir p. 12 et vol. 3.", ["Des fruits, p. ex. des pommes.", "Voir p. 12 et vol. 3."]),
+    ("Rome fut fondée en 753 av. J.-C. Les rois régnèrent.", ["Rome fut fondée en 753 av. J.-C.", "Les rois régnèrent."]),
+    ("César meurt en 44 av. J.-C. et Auguste règne jusqu'en 14 apr. J.-C. Il est adoré.",
+     ["César meurt en 44 av. J.-C. et Auguste règne jusqu'en 14 apr. J.-C.", "Il est adoré."]),
+    ("Selon l'art. 5 et le chap. 3, cf. Martin, c'est clair.", ["Selon l'art. 5 et le chap. 3, cf. Martin, c'est clair."]),
+    ("Voir cf. Dupont. Le n° 5 gagne.", ["Voir cf. Dupont.", "Le n° 5 gagne."]),
+    ("Des pommes, des poires, etc. Puis du pain.", ["Des pommes, des poires, etc.", "Puis du pain."]),
+    ("Des pommes, etc., et du pain, etc. et du vin.", ["Des pommes, etc., et du pain, etc. et du vin."]),
+    ("J. Dupont et J.-P. Sartre sont là. A. Camus aussi.", ["J. Dupont et J.-P. Sartre sont là.", "A. Camus aussi."]),
+    ("Il mesure 3,5 m ou 3.5 m. Il pèse 1.000 kg.", ["Il mesure 3,5 m ou 3.5 m.", "Il pèse 1.000 kg."]),
+    ("« Quelle journée ! » a-t-il dit. Elle rit.", ["« Quelle journée ! » a-t-il dit.", "Elle rit."]),
+    ("« Tu viens ? » demanda-t-elle. « Oui. » Il partit.",
+     ["« Tu viens ? » demanda-t-elle.", "« Oui. »", "Il partit."]),
+    ("Il a dit : « C'est fini. » Puis il est parti.", ["Il a dit : « C'est fini. »", "Puis il est parti."]),
+    ("Il a crié « geek ! ». Ensuite il a ri.", ["Il a crié « geek ! ».", "Ensuite il a ri."]),
+    ("Il hésita… Puis il partit... Elle resta… et attendit.",
+     ["Il hésita…", "Puis il partit...", "Elle resta… et attendit."]),
+    ("Vraiment\u00a0? Oui\u202f! Quoi\u00a0?! Il a dit\u00a0: «\u00a0Non\u00a0!\u00a0» Fin\u00a0; voilà.",
+     ["Vraiment\u00a0?", "Oui\u202f!", "Quoi\u00a0?!", "Il a dit\u00a0: «\u00a0Non\u00a0!\u00a0»", "Fin\u00a0; voilà."]),
+    ("Il vient ?! Non !! Bon.", ["Il vient ?!", "Non !!", "Bon."]),
+    ("Il a dit :\n— Bonjour.\n— Salut, répondit-elle\n– Et toi ?",
+     ["Il a dit :", "— Bonjour.", "— Salut, répondit-elle", "– Et toi ?"]),
+    ("— Bonjour. — Salut.", ["— Bonjour.", "— Salut."]),
+    ("Voir https://www.exemple.fr/a.html?x=1. Écrire à jean.dupont@exemple.fr. Merci.",
+     ["Voir https://www.exemple.fr/a.html?x=1.", "Écrire à jean.dupont@exemple.fr.", "Merci."]),
+    ("Il écrit [...] Puis il lit (…) Ensuite (!) il dort.", ["Il écrit [...] Puis il lit (…) Ensuite (!) il dort."]),
+    ("Les étapes : 1. Préparer. 2. Cuire.", ["Les étapes : 1. Préparer.", "2. Cuire."]),
+    ("Il est né en 2016. Il a grandi.", ["Il est né en 2016.", "Il a grandi."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FRENCH)
+def test_french_hard_cases(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "fr") == expected
+
+
+ENGLISH = [
+    ("Mr. Smith met Dr. Jones. Mrs. Brown did not.", ["Mr. Smith met Dr. Jones.", "Mrs. Brown did not."]),
+    ("He left at 5 p.m. The door closed. It was 9 a.m. GMT then.",
+     ["He left at 5 p.m.", "The door closed.", "It was 9 a.m. GMT then."]),
+    ("The U.S. Senate voted. It is in the U.S. The end.", ["The U.S. Senate voted.", "It is in the U.S.", "The end."]),
+    ("See No. 5, e.g. the first. I said no. Then I left.", ["See No. 5, e.g. the first.", "I said no.", "Then I left."]),
+    ('"Stop!" he said. "Why?" She ran.', ['"Stop!" he said.', '"Why?"', "She ran."]),
+    ("George W. Bush spoke. It costs $3.50 today.", ["George W. Bush spoke.", "It costs $3.50 today."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+def test_english_hard_cases(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected
+
+
+def test_german_ordinals_abbreviations_and_quotes() -> None:
+    text = "Am 3. Oktober kam Hr. Müller, z. B. mit Dr. Meier. Er sagte: »Ja.« Dann ging er. „Nein!“ Gut."
+    assert split_sentences(text, "de") == [
+        "Am 3. Oktober kam Hr. Müller, z. B. mit Dr. Meier.", "Er sagte: »Ja.«", "Dann ging er.", "„Nein!“", "Gut.",
+    ]
+
+
+def test_newlines_and_paragraphs() -> None:
+    text = "Une ligne\ncoupée en deux. Fin de ligne.\nsuite en minuscule\n\nTitre sans point\n  \nDernier."
+    assert split_sentences(text) == [
+        "Une ligne\ncoupée en deux.", "Fin de ligne.", "suite en minuscule", "Titre sans point", "Dernier.",
+    ]
+    assert split_sentences("M.\nDupont arrive.") == ["M.\nDupont arrive."]
+
+
+def test_spans_are_offsets_and_edge_inputs() -> None:
+    text = "  Bonjour.  Au revoir !  "
+    assert sentence_spans(text) == [(2, 10), (12, 23)]
+    assert split_sentences("") == [] and split_sentences(" \n\u00a0\t ") == []
+    assert split_sentences("Hello. World.", "xx-unknown") == ["Hello.", "World."]
+    assert split_sentences("Bonjour. Salut.", "fr-CA") == ["Bonjour.", "Salut."]
+    assert split_sentences("...!?") == ["...!?"]
+
+
+def assert_contract(text: str, lang: str) -> None:
+    spans = sentence_spans(text, lang)
+    assert split_sentences(text, lang) == [text[a:b] for a, b in spans]
+    pos = 0
+    for a, b in spans:
+        assert pos <= a < b <= len(text)
+        assert not text[pos:a].strip()  # only whitespace between sentences
+        assert text[a:b] == text[a:b].strip()
+        pos = b
+    assert not text[pos:].strip()
+
+
+TRICKY = st.sampled_from(list("aé Z9.!?…»«\"'“”()[]—–-\n\n\u00a0\u202f\t") + ["M.", "J.-C.", " etc. ", "U.S.", "\n\n"])
+LANGS = st.sampled_from(["fr", "en", "de", "xx", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), LANGS)
+def test_contract_on_any_text(text: str, lang: str) -> None:
+    assert_contract(text, lang)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TRICKY, max_size=40).map("".join), LANGS)
+def test_contract_on_punctuation_heavy_text(text: str, lang: str) -> None:
+    assert_contract(text, lang)
