@@ -18,7 +18,7 @@ from typing import Sequence
 
 from translate.atomic import write_file_atomically, write_files_atomically
 from translate.backends import DecodingSettings
-from translate.backends.loading import BACKENDS, load_backend
+from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
 from translate.corpus_files import FORMATS, corpus_files, document_files
 from translate.documents import Document, DocumentError, find_documents, read_document
@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=_positive, default=16, help="most inputs per batch (default: 16)")
     parser.add_argument("--max-batch-tokens", type=_positive, default=4096, help="most padded input tokens per batch (default: 4096)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--backend", choices=BACKENDS, default=BACKENDS[0], help="translation engine")
+    parser.add_argument("--backend", choices=BACKENDS, default="auto", help="translation engine; auto: ctranslate2 when installed, else transformers (default: auto)")
+    parser.add_argument("--compute-type", choices=COMPUTE_TYPES, default=DEFAULT_COMPUTE_TYPE, help=f"CTranslate2 weight/compute type (default: {DEFAULT_COMPUTE_TYPE}, the converted model's own, float32)")
     parser.add_argument("--threads", type=_positive, default=None, help="CPU threads for the model (default: the library's)")
     parser.add_argument("--formats", type=_formats, default=list(FORMATS), help=f"comma-separated output formats (default: {','.join(FORMATS)})")
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
@@ -113,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
-    backend = load_backend(args.backend, model, settings, args.device, args.threads)
+    backend = load_backend(args.backend, model, settings, args.device, args.threads, args.compute_type)
 
     paths, failures = find_documents(args.sources)
     documents: list[Document] = []

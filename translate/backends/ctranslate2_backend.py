@@ -1,0 +1,172 @@
+"""The fast CPU engine: CTranslate2 running a conversion of the same transformers model.
+
+The model directory is converted once (``ctranslate2.converters.TransformersConverter``, offline)
+into the user's cache, ``$XDG_CACHE_HOME/fr-en-translate/ctranslate2/<fingerprint>-<compute type>/``
+(``~/.cache`` when XDG_CACHE_HOME is unset; ``$TRANSLATE_CT2_CACHE`` replaces the whole folder).
+The fingerprint covers the source model's files, so a changed model gets a new conversion and an
+unchanged one is reused. A conversion is written to a temporary folder beside its final place and
+renamed into it, so an interrupted run never leaves a half-written model that a later run would use.
+
+Tokenization is the transformers ``MarianTokenizer`` of the model directory on both sides, so the
+two backends see the same source tokens and detokenize the same way; with greedy decoding they
+produce the same translations (tests/test_backends.py checks it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from translate.backends import DecodingSettings, Output
+from translate.model_files import ModelError, ModelFiles
+
+CACHE_ENV = "TRANSLATE_CT2_CACHE"
+# Weight types a conversion can store; "auto" and "default" are chosen when loading, so the
+# converted model keeps the source's float32 weights for them.
+_STORED_TYPES = {"float32", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16"}
+# Conversions made by this process; tests read it to prove that a cached model is reused.
+conversions = 0
+
+
+class ConversionError(Exception):
+    """The transformers model could not be converted or loaded by CTranslate2."""
+
+
+def cache_root() -> Path:
+    """Folder holding converted models, one subfolder per (source model, compute type)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "fr-en-translate" / "ctranslate2"
+
+
+def converted_model(model: ModelFiles, compute_type: str, root: Path | None = None) -> Path:
+    """The CTranslate2 model for ``model`` at ``compute_type``: reused if cached, else converted now."""
+    root = root or cache_root()
+    target = root / f"{model.fingerprint}-{compute_type}"
+    if _is_complete(target):
+        return target
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
+    except OSError as error:
+        raise ConversionError(f"cannot write the conversion cache {root} ({error.strerror or error})") from None
+    try:
+        _convert(model.directory, work / "model", compute_type)
+        if target.exists() and not _is_complete(target):
+            shutil.rmtree(target, ignore_errors=True)  # debris of an older, broken layout
+        try:
+            os.rename(work / "model", target)
+        except OSError:
+            if not _is_complete(target):  # another run may have finished the same conversion first
+                raise
+    except ConversionError:
+        raise
+    except Exception as error:
+        raise ConversionError(f"cannot convert {model.directory} for CTranslate2 ({_first_line(error)})") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _is_complete(directory: Path) -> bool:
+    return (directory / "model.bin").is_file() and (directory / "config.json").is_file()
+
+
+def _convert(source: Path, output: Path, compute_type: str) -> None:
+    global conversions
+    import transformers
+    from ctranslate2.converters import TransformersConverter
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    quantization = compute_type if compute_type in _STORED_TYPES else None
+    TransformersConverter(str(source)).convert(str(output), quantization=quantization, force=True)
+    conversions += 1
+
+
+def _first_line(error: BaseException) -> str:
+    return ((str(error).splitlines() or [type(error).__name__])[0])[:160]
+
+
+class CTranslate2Backend:
+    """Marian through CTranslate2, on CPU or CUDA; same tokenizer and outputs as transformers."""
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        model: ModelFiles,
+        settings: DecodingSettings,
+        device: str = "cpu",
+        threads: int | None = None,
+        compute_type: str = "default",
+        cache_dir: Path | None = None,
+    ):
+        """Raises ``ConversionError`` when CTranslate2 cannot take the model (callers fall back)."""
+        import ctranslate2
+        import transformers
+        from transformers import GenerationConfig, MarianConfig, MarianTokenizer
+
+        if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise ModelError("--device cuda: no CUDA device is available to CTranslate2; use --device cpu")
+        transformers.logging.set_verbosity_error()
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(model.directory)
+            config = MarianConfig.from_pretrained(model.directory)
+            try:
+                generation = GenerationConfig.from_pretrained(model.directory)
+            except OSError:  # no generation_config.json: transformers derives it from config.json
+                generation = GenerationConfig.from_model_config(config)
+        except Exception as error:
+            raise ModelError(f"--model {model.requested}: cannot load the Marian tokenizer ({_first_line(error)}); the files may be damaged, re-download or re-save them") from None
+        path = converted_model(model, compute_type, cache_dir)
+        try:
+            self.translator = ctranslate2.Translator(str(path), device=device, compute_type=compute_type, intra_threads=threads or 0)
+        except Exception as error:
+            raise ConversionError(f"CTranslate2 cannot load {path} ({_first_line(error)})") from None
+        self.settings = settings
+        self.device = device
+        self.compute_type = compute_type
+        self.model_path = path
+        self.max_positions = int(config.max_position_embeddings)
+        self._vocab = self.tokenizer.get_vocab()
+        # transformers forces </s> as the last allowed token when the model config asks for it
+        # (Marian's does): an output that reaches the bound has one token fewer of text. Decoding
+        # one step less here gives the same hypotheses, ranked the same way, in both engines.
+        forced_eos = generation.forced_eos_token_id
+        self._forced_eos = forced_eos is not None and forced_eos == generation.eos_token_id
+        # Same search as transformers' defaults for Marian: beam width from our settings, length
+        # penalty from the generation config (1.0 unless the model says otherwise), no repetition
+        # penalty, and </s> allowed from the first step.
+        self._options = dict(
+            beam_size=settings.beam,
+            length_penalty=float(generation.length_penalty if generation.length_penalty is not None else 1.0),
+            repetition_penalty=float(generation.repetition_penalty or 1.0),
+            no_repeat_ngram_size=int(generation.no_repeat_ngram_size or 0),
+            min_decoding_length=0,
+            # Inputs are already capped by our length policy; 0 turns off CTranslate2's own
+            # truncation (1024 tokens by default), so nothing is cut silently.
+            max_input_length=0,
+            # The Translator already made batches by token budget; do not split them again.
+            max_batch_size=0,
+        )
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
+
+    def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
+        if not texts:
+            return []
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
+        # Steps of text the output may use; one more is the </s> that ends it (see __init__).
+        steps = max_new_tokens - 1 if self._forced_eos and max_new_tokens > 1 else max_new_tokens
+        results = self.translator.translate_batch(source, max_decoding_length=steps, **self._options)
+        unk = self.tokenizer.unk_token_id
+        ids = [[self._vocab.get(token, unk) for token in result.hypotheses[0]] for result in results]
+        decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+        return [Output(text, len(tokens) < steps) for text, tokens in zip(decoded, ids)]
