@@ -54,7 +54,9 @@ def _alignment(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m eval",
+        description="Score translations (sacrebleu) and sentence alignments (vecalign's measures).")
     commands = parser.add_subparsers(required=True, metavar="{translation,alignment}")
 
     translation = commands.add_parser(
@@ -68,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                              help="95%% bootstrap confidence intervals (sacrebleu, fixed seed)")
     translation.add_argument("--baseline", metavar="HYP0",
                              help="paired bootstrap test of HYP against this other system's output")
-    translation.add_argument("--tokenize", default="13a",
-                             help=f"BLEU tokenizer, one of {', '.join(OFFLINE_TOKENIZERS)} (default 13a)")
+    translation.add_argument("--tokenize", default="13a", metavar="{" + ",".join(OFFLINE_TOKENIZERS) + "}",
+                             help="BLEU tokenizer (default 13a); those needing a download are refused")
     translation.set_defaults(run=_translation)
 
     alignment = commands.add_parser(

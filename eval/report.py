@@ -70,15 +70,16 @@ class Report:
 
 def _segments(doc: DocumentForScoring) -> tuple[str, list[str], list[str]]:
     """Pair the reference lines with the hypothesis paragraphs, else with its sentences."""
-    reference = read_lines(doc.reference_path)
+    path = Path(doc.reference_path)
+    reference = read_lines(path)
     if not reference:
-        raise InputError(f"{doc.reference_path}: reference is empty")
+        raise InputError(f"{path}: reference is empty")
     for unit, hypotheses in (("paragraphs", doc.hypothesis_paragraphs),
                              ("sentences", doc.hypothesis_sentences)):
         if len(hypotheses) == len(reference):
             return unit, list(hypotheses), reference
-    raise InputError(f"{doc.reference_path.name} has {_count(len(reference), 'line')} but the "
-                     f"translation has {_count(len(doc.hypothesis_paragraphs), 'paragraph')} and "
+    raise InputError(f"{path.name} has {_count(len(reference), 'line')} but the translation has "
+                     f"{_count(len(doc.hypothesis_paragraphs), 'paragraph')} and "
                      f"{_count(len(doc.hypothesis_sentences), 'sentence')}")
 
 
