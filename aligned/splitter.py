@@ -8,11 +8,14 @@ purpose. benchmarks/splitter.py measures these rules against pysbd and sentencex
 How it works: every run of terminal punctuation (. ! ? … and mixes such as ?! or ...) together
 with the closing quotes and brackets after it, and followed by whitespace, is a candidate
 boundary. It becomes a boundary unless
-  * the next word starts in lowercase or with , ; : (« Quoi ! » a-t-il dit / etc., / e.g. the),
-  * a single period follows an abbreviation that never ends a sentence (M., Dr, cf., p.),
-    an initial (J. Dupont, J.-P. Sartre), or an abbreviation of a number before a digit (No. 5),
+  * the next word starts in lowercase or with , ; : (« Quoi ! » a-t-il dit / e.g. the),
+  * a single period follows an abbreviation that never ends a sentence (M., Dr, cf., p.), an
+    abbreviation of a number before a digit (No. 5), a list number (« étapes : 1. Préparer »)
+    or a German ordinal (am 3. Mai),
+  * a single period follows an initial or a short dotted abbreviation (J. Dupont, U.S., p.m.,
+    J.-C.) and the next word is not a common sentence opener (… in the U.S. The …),
   * the terminal sits right after an opening bracket ([...], (…), (!)),
-  * no letter has been seen since the previous boundary (list numbers "1. ", a lone "...").
+  * no letter has been seen since the previous boundary ("1. " opening a text, a lone "...").
 A single newline is only whitespace, except that it makes a boundary after a line that ends a
 sentence, even before a lowercase word, and before a dialogue dash (— or –) that opens a line.
 A blank line always separates sentences.
