@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -91,5 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except InputError as err:
         print(f"{parser.prog}: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into head & co.: stop quietly, as Python's docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return 0

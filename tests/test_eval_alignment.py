@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval.alignment import Bead, parse_bead, read_beads, score_alignment, score_pooled
 from eval.inputs import InputError
@@ -75,6 +77,21 @@ def test_documents_are_pooled_by_counts_not_by_averaging():
     expect(score_pooled([a, b_pred], [a, b_gold]), 1 / 4, 1 / 2, 1 / 4, 1 / 2)
     with pytest.raises(ValueError, match="2 predicted documents but 1 gold"):
         score_pooled([a, a], [a])
+
+
+ids = st.lists(st.integers(0, 6), max_size=3, unique=True).map(sorted).map(tuple)
+bead_lists = st.lists(st.tuples(ids, ids), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pred=bead_lists, gold=bead_lists)
+def test_lax_is_never_below_strict_and_gold_scores_itself_perfectly(pred, gold):
+    scores = score_alignment(pred, gold)
+    assert all(0 <= value <= 1 for value in scores.values())
+    for measure in ("precision", "recall", "f1"):
+        assert scores[f"{measure}_strict"] <= scores[f"{measure}_lax"]
+    if any(src and tgt for src, tgt in gold):  # recall needs a bead with both sides
+        expect(score_alignment(gold, gold), 1, 1, 1, 1)
 
 
 def test_read_beads_vecalign_format(tmp_path):
