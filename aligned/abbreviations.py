@@ -45,7 +45,7 @@ _GERMAN = """
     z.B d.h u.a o.ä s.o s.u
 """
 
-_BEFORE_NUMBER = "No Nos no nos Nr nr n Art art Tel tel"
+_BEFORE_NUMBER = "No Nos no nos Nr nr n Art art Tel tel Std Min"
 
 
 _STARTERS = {

@@ -37,7 +37,7 @@ _CANDIDATE = re.compile(
     | (?P<dash>\n)(?=[^\S\n]*[—–])              # dialogue dash opening a line
     | (?P<term>[{_TERMINALS}]+)                 # terminal punctuation, then more of it and
       (?:[{_TERMINALS}»«”“"'’‘)\]]             # closing quotes glued to it, or after a space
-      | [^\S\n]+[»!?‼⁇⁈⁉])*                    # as in French « … ! » and « J.-C. ! »
+      | [^\S\n]+[{_TERMINALS}»)\]])*            # as in « … ! », « J.-C. ! » and tokenised "? )"
       (?=\s|$)                                  # followed by whitespace or the end
     """,
     re.VERBOSE,
