@@ -32,13 +32,17 @@ class ModelShape:
     ffn_dim: int
     spm_vocab_size: int
     max_position_embeddings: int = 512
+    # Size of the shared vocabulary (embeddings and output layer). The text in shared/data is too
+    # small to train sentencepiece models that large (about 11k pieces per language at most), so
+    # ``vocab.json`` is padded with unused entries up to this size; None keeps only the pieces.
+    vocab_size: int | None = None
     # Weights drawn wider than transformers' default (0.02) make a random model's output depend
     # on its input, so tests can tell translations apart and check they come back in order.
     init_std: float = 0.02
 
 
 TINY = ModelShape(d_model=32, layers=2, heads=2, ffn_dim=64, spm_vocab_size=300, init_std=0.3)
-OPUS_MT_FR_EN = ModelShape(d_model=512, layers=6, heads=8, ffn_dim=2048, spm_vocab_size=8000)
+OPUS_MT_FR_EN = ModelShape(d_model=512, layers=6, heads=8, ffn_dim=2048, spm_vocab_size=8000, vocab_size=59514)
 
 
 def training_lines(limit: int = 400) -> tuple[list[str], list[str]]:
@@ -85,6 +89,8 @@ def build_marian_model(
         processor = spm.SentencePieceProcessor(model_file=str(out_dir / f"{name}.spm"))
         for piece_id in range(processor.get_piece_size()):
             vocab.setdefault(processor.id_to_piece(piece_id), len(vocab))
+    for filler in range(len(vocab), (shape.vocab_size or 0) - 1):
+        vocab[f"<unused{filler}>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 

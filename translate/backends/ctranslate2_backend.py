@@ -164,7 +164,9 @@ class CTranslate2Backend:
             return []
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
         # Steps of text the output may use; one more is the </s> that ends it (see __init__).
-        steps = max_new_tokens - 1 if self._forced_eos and max_new_tokens > 1 else max_new_tokens
+        steps = max_new_tokens - 1 if self._forced_eos else max_new_tokens
+        if steps < 1:  # the only step allowed is the forced </s>
+            return [Output("", False) for _ in texts]
         results = self.translator.translate_batch(source, max_decoding_length=steps, **self._options)
         unk = self.tokenizer.unk_token_id
         ids = [[self._vocab.get(token, unk) for token in result.hypotheses[0]] for result in results]
