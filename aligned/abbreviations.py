@@ -26,14 +26,14 @@ _COMMON = """
 """
 
 _FRENCH = """
-    M MM Mme Mmes Mlle Mlles Me Mes Mgr Pr Ste Sts
+    M MM Mme Mmes Mlle Mlles Me Mgr Pr Ste Sts
     av apr art chap ex env éd coll réf suiv sq op cit t tél boul bd ann resp
     c.-à-d c-à-d p.ex N.B
 """
 
 _ENGLISH = """
     Mr Mrs Ms Messrs Mmes Mt Ft Gen Col Lt Sgt Capt Cmdr Maj Adm Gov Sen Rep Rev Hon Pres
-    Supt Insp Det approx viz chap ch sec art eds
+    Supt Insp Det approx viz chap ch art eds
     Jan Feb Aug Sept Oct Nov Dec
 """
 
@@ -45,7 +45,7 @@ _GERMAN = """
     z.B d.h u.a o.ä s.o s.u
 """
 
-_BEFORE_NUMBER = "No Nos no nos Nr nr n Art art Tel tel Std Min"
+_BEFORE_NUMBER = "No Nos no nos Nr nr n Art art Sec sec Tel tel Std Min"
 
 
 _STARTERS = {

@@ -77,6 +77,7 @@ def split_sentences(text: str, lang: str = "fr") -> list[str]:
 
 
 def _language_key(lang: str) -> str:
+    """Map a tag such as "fr-CA" to "fr"; unknown languages to "" (language-independent rules)."""
     key = str(lang or "").lower().replace("_", "-").split("-")[0]
     return key if key in NEVER_FINAL else ""
 
@@ -126,12 +127,14 @@ def _word_before(text: str, end: int) -> str:
 
 
 def _skip(text: str, pos: int, skippable: Callable[[str], bool]) -> int:
+    """First position from ``pos`` on whose character is not ``skippable``."""
     while pos < len(text) and skippable(text[pos]):
         pos += 1
     return pos
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink [start, end) to leave out outer whitespace; None when nothing else is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
