@@ -75,7 +75,8 @@ class Score:
     speed: float = 0.0  # gold sentences per second, best of --repeat passes
 
     def row(self) -> str:
-        p, p_corr, r = self.found / self.predicted, (self.found + self.corroborated) / self.predicted, self.found / self.gold
+        p, r = self.found / self.predicted, self.found / self.gold
+        p_corr = (self.found + self.corroborated) / self.predicted
         return (
             f"{p:.3f} | {p_corr:.3f} | {r:.3f} | {f1(p, r):.3f} | {f1(p_corr, r):.3f} "
             f"| {self.honest / self.paragraphs:.0%} | {self.speed:,.0f}"
@@ -93,7 +94,9 @@ def inside_lines(starts: list[int], end: int, spans: Spans) -> list[int]:
     return [sum(lo < c < hi - 1 for c in cuts) for lo, hi in zip(bounds, bounds[1:])]
 
 
-def score(pairs: list[tuple[list[str], list[str]]], split: Callable[[str], Spans], other: Callable[[str], Spans]) -> Score:
+def score(
+    pairs: list[tuple[list[str], list[str]]], split: Callable[[str], Spans], other: Callable[[str], Spans]
+) -> Score:
     """Score ``split`` on the first side of line-aligned document pairs; ``other`` splits the
     translation, to corroborate boundaries found inside a gold line."""
     s = Score()
@@ -184,7 +187,10 @@ def main() -> None:
         "newstest2014": {lang: newstest_chunks(args.data, code, args.chunk) for lang, code in CODES.items()},
     }
     tools = {lang: splitters(lang) for lang in CODES}
-    print("| lang | set | splitter | precision | precision (corr.) | recall | F1 | F1 (corr.) | contract | sentences/s |")
+    print(
+        "| lang | set | splitter | precision | precision (corr.) | recall | F1 | F1 (corr.) "
+        "| contract | sentences/s |"
+    )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for lang, other in (("en", "fr"), ("fr", "en")):
         for name, docs in sets.items():
