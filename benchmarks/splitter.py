@@ -1,16 +1,17 @@
 """Sentence-splitter benchmark: boundary precision/recall/F1 on real French and English text.
 
 Gold standard: FLORES-200 devtest (documents = consecutive lines with the same URL in
-metadata_devtest.tsv, CC-BY-SA 4.0, Meta AI) and WMT newstest2014 (no document ids in the plain
+metadata_devtest.tsv; CC-BY-SA 4.0, Meta AI) and WMT newstest2014 (no document ids in the plain
 files, so consecutive lines are grouped into paragraphs of --chunk lines). The lines of a
-document are joined with a space into one paragraph; each line start (but the first) is a gold
+document are joined with a space into one paragraph; each line start but the first is a gold
 boundary, and a predicted boundary counts only where a sentence starts exactly there.
 
-Caveats, printed nowhere else: some gold lines hold two or three sentences ('He said, "Now. Later."'),
-so a correct split inside such a line counts as a false positive; newstest headlines carry no
-final punctuation, so no splitter can find the boundary after them (recall ceiling).
-"contract" is the share of paragraphs whose output is exact, in-order substrings covering every
-non-space character (what aligned.splitter guarantees).
+Some gold lines hold two or three sentences ('He said, "Now. Later."'), so strict precision
+counts correct splits inside them as errors. "corr." also counts a boundary inside a line as
+right when the translation of that line (both sets are line-aligned fr<->en), split by the same
+tool, gets as many. newstest headlines carry no final punctuation, so no splitter finds the
+boundary after them (a recall ceiling). "contract" is the share of paragraphs whose output is
+exact, in-order, stripped substrings with only whitespace between them.
 
 Run (after `pip install -e .`, or with PYTHONPATH=.):  python benchmarks/splitter.py [--data DIR]
 (Not `python -m benchmarks.splitter`: pysbd installs a top-level package named `benchmarks`.)
@@ -21,8 +22,9 @@ from __future__ import annotations
 import argparse
 import csv
 import time
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from aligned.splitter import sentence_spans
@@ -152,6 +154,7 @@ def locate(text: str, pieces: Iterator[str]) -> Spans:
 
 
 def splitters(lang: str) -> dict[str, Callable[[str], Spans]]:
+    """The contenders as text -> stripped spans; the libraries are imported only here."""
     import pysbd
     import sentencex
 
@@ -171,8 +174,8 @@ def splitters(lang: str) -> dict[str, Callable[[str], Spans]]:
 
     return {
         "aligned.splitter": lambda text: sentence_spans(text, lang),
-        "pysbd 0.3.4": with_pysbd,
-        "sentencex": lambda text: locate(text, sentencex.segment(lang, text)),
+        f"pysbd {version('pysbd')}": with_pysbd,
+        f"sentencex {version('sentencex')}": lambda text: locate(text, sentencex.segment(lang, text)),
     }
 
 
