@@ -133,3 +133,13 @@ def build_marian_model(
     )
     tokenizer.save_pretrained(out_dir)
     return out_dir
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build an offline Marian model directory with random weights (for trying the pipeline without the hub).")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--shape", choices=("tiny", "opus-mt-fr-en"), default="tiny")
+    arguments = parser.parse_args()
+    print(build_marian_model(arguments.out_dir, TINY if arguments.shape == "tiny" else OPUS_MT_FR_EN))

@@ -13,6 +13,7 @@ import unicodedata
 _FRENCH = frozenset("le la les de des du un une et est en que qui dans pour pas sur au aux ce cette il elle ils nous vous sont avec par plus ne se sa son ses leur été être a ont mais où".split())
 _ENGLISH = frozenset("the of and to in is that for it with as was on are be by this have from or were which an not his her they has had you at".split())
 _WORD = re.compile(r"\w+", re.UNICODE)
+_MARKUP = re.compile(r"<[^<>]{1,200}>|\{\{.*?\}\}|&\w+;")
 
 
 def language_flag(text: str) -> str | None:
@@ -23,6 +24,8 @@ def language_flag(text: str) -> str | None:
     latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
     if latin / len(letters) < 0.5:
         return "mostly non-Latin script"
+    if len(_MARKUP.sub("", text).strip()) < 0.5 * len(text.strip()):
+        return "mostly markup (HTML/XML tags or templates)"
     words = [word.lower() for word in _WORD.findall(text)]
     french = sum(word in _FRENCH for word in words)
     english = sum(word in _ENGLISH for word in words)

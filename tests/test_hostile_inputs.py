@@ -1,0 +1,196 @@
+"""Bad input never stops a run: each case gets a clear one-line message, and the other documents
+are still written completely. Exit status is 1 when any document failed, 2 for errors that stop
+the run before any work (model, output folder)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from aligned import split_sentences
+from tests.cli_helpers import lines, manifest, run_translate
+from translate import atomic
+from translate.paragraphs import split_paragraphs
+
+GOOD_TEXT = (
+    "Le Dr Ehud Ur, professeur de médecine à l'Université Dalhousie, a averti que la recherche en était encore à ses débuts.\n\n"
+    "« Nous avons à présent des souris de 4 mois qui ne sont pas diabétiques », a-t-il ajouté. Le comité s'est réuni lundi.\n"
+)
+OUTPUT_SUFFIXES = (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv")
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    return folder
+
+
+def assert_complete(out_dir: Path, name: str, text: str) -> None:
+    """All files of ``name`` exist and its French side holds every sentence of ``text`` once."""
+    for suffix in OUTPUT_SUFFIXES:
+        assert (out_dir / f"{name}{suffix}").is_file(), f"{name}{suffix} missing"
+    expected = [s for paragraph in split_paragraphs(text) for s in split_sentences(paragraph, "fr")]
+    records = [json.loads(line) for line in lines(out_dir / f"{name}.jsonl")]
+    assert " ".join(r["fr"] for r in records if r["fr"]) == " ".join(expected)
+    assert len(lines(out_dir / f"{name}.fr")) == len(lines(out_dir / f"{name}.en")) == len(records)
+
+
+def assert_nothing_written_for(out_dir: Path, name: str) -> None:
+    assert not [path.name for path in out_dir.iterdir() if path.name.startswith((f"{name}.", f".{name}."))]
+
+
+def png_bytes() -> bytes:
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda folder: folder.parent / "missing.txt", "missing.txt: no such file or directory; check the path"),
+        (lambda folder: (folder.parent / "empty-dir").mkdir() or folder.parent / "empty-dir", "empty-dir: directory has no *.txt or *.md documents"),
+        (lambda folder: _write(folder / "bad.txt", b""), "bad.txt: empty file; nothing to translate"),
+        (lambda folder: _write(folder / "bad.txt", b" \n\t\r\n  \n"), "bad.txt: file has only whitespace; nothing to translate"),
+        (lambda folder: _write(folder.parent / "bad.png", png_bytes()), "bad.png: binary file, not text; skipped"),
+        (lambda folder: _write(folder / "bad.txt", gzip.compress(GOOD_TEXT.encode() * 20)), "bad.txt: binary file, not text; skipped"),
+    ],
+    ids=["missing-path", "directory-without-documents", "empty-file", "whitespace-only", "png-by-name", "gzip-in-directory"],
+)
+def test_unreadable_input_fails_alone(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, setup, message: str) -> None:
+    extra = setup(inputs)
+    out_dir = tmp_path / "out"
+    sources = [inputs] if extra.parent == inputs else [inputs, extra]
+    result = run_translate(capsys, *sources, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 1
+    assert len(result.error_lines) == 1 and message in result.error_lines[0], result.stderr
+    assert_complete(out_dir, "good", GOOD_TEXT)
+    assert_nothing_written_for(out_dir, "bad")
+    assert [failure["reason"] for failure in manifest(out_dir)["failed"]] == [result.error_lines[0].removeprefix("translate: error: ")]
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "warning", "expected_text"),
+    [
+        ("Le café coûte 3,5 €. Très cher.".encode("cp1252"), "decoded as Windows-1252", "Le café coûte 3,5 €. Très cher."),
+        ("Il a dit « oui ». C'était l'été.".encode("latin-1"), "decoded as Windows-1252", "Il a dit « oui ». C'était l'été."),
+        ("Il a dit “oui” à l’instant. Fin.".encode("cp1252"), "decoded as Windows-1252", "Il a dit “oui” à l’instant. Fin."),
+        ("Élève brillant. Très bien.".encode("utf-16"), "decoded as UTF-16", "Élève brillant. Très bien."),
+        ("\ufeffPremière ligne.\r\nSuite.\r\n\r\nDeuxième paragraphe.".encode(), "converted CR/CRLF line endings", "Première ligne. Suite.\n\nDeuxième paragraphe."),
+        ("Ligne un.\rLigne deux.".encode(), "converted CR/CRLF line endings", "Ligne un. Ligne deux."),
+        ("Un\tmot\u200bcaché\x00 et\x07 des contrôles.".encode(), "removed 3 control or zero-width character(s)", "Un motcaché et des contrôles."),
+    ],
+    ids=["windows-1252", "latin-1", "curly-quotes", "utf-16-bom", "crlf-and-bom", "cr-only", "tabs-zero-width-controls-nul"],
+)
+def test_damaged_text_is_repaired_and_reported(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, data: bytes, warning: str, expected_text: str) -> None:
+    (inputs / "odd.txt").write_bytes(data)
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    assert any(warning in line and "odd.txt" in line for line in result.stderr.splitlines()), result.stderr
+    assert_complete(out_dir, "odd", expected_text)
+    assert_complete(out_dir, "good", GOOD_TEXT)
+    assert "\r" not in (out_dir / "odd.fr").read_text(encoding="utf-8")
+    assert warning in " ".join(next(d for d in manifest(out_dir)["documents"] if d["name"] == "odd")["input_repairs"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"mot{i % 500}" for i in range(20_000)),
+        "Une phrase interminable " + ", ".join(f"puis l'élément {i}" for i in range(400)) + ".",
+        "\n\n".join(f"mot{i}" for i in range(5_000)),
+    ],
+    ids=["20000-words-no-punctuation", "sentence-over-512-tokens", "5000-one-word-paragraphs"],
+)
+def test_huge_inputs_are_split_never_truncated(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str) -> None:
+    (inputs / "huge.txt").write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1", "--batch-size", "64", "--max-batch-tokens", "20000")
+    assert result.status == 0, result.stderr
+    assert_complete(out_dir, "huge", text)
+    assert_complete(out_dir, "good", GOOD_TEXT)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The committee met on Monday and the members agreed that the plan was not ready for the vote.", "looks like English"),
+        ("اجتمعت اللجنة يوم الاثنين واتفق الأعضاء على أن الخطة ليست جاهزة.", "mostly non-Latin script"),
+        ("🎉🎉 🚀 👍👍👍 ✨", "no letters"),
+        ("<div class=\"x\"><span>{{ var }}</span></div> <br/> <a href=\"http://x.io\">x</a> <p> </p> <ul><li>a</li></ul>", "mostly markup"),
+    ],
+    ids=["english", "arabic", "emoji-only", "markup"],
+)
+def test_non_french_text_is_translated_and_flagged(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str, flag: str) -> None:
+    (inputs / "foreign.txt").write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    assert any("foreign.txt" in line and flag in line for line in result.stderr.splitlines()), result.stderr
+    assert_complete(out_dir, "foreign", text)
+    flags = {d["name"]: d["language_flag"] for d in manifest(out_dir)["documents"]}
+    assert flag in flags["foreign"] and flags["good"] is None
+
+
+def test_output_folder_that_cannot_be_created(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run_translate(capsys, inputs, "-o", blocker / "out", "--model", tiny_model)
+    assert result.status == 2
+    assert result.error_lines == [f"translate: error: cannot write to output folder {blocker / 'out'}; choose another with -o"]
+
+
+def test_disk_full_leaves_no_partial_files(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+    (inputs / "full.txt").write_text("Le disque est plein. Rien ne doit rester.", encoding="utf-8")
+    real_write = atomic._write_temp
+
+    def write_until_full(path: Path, text: str) -> str:
+        if path.name == "full.tmx":  # the last file of the document's group: the others were staged
+            raise OSError(28, "No space left on device")
+        return real_write(path, text)
+
+    monkeypatch.setattr(atomic, "_write_temp", write_until_full)
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 1
+    assert result.error_lines == [f"translate: error: {inputs / 'full.txt'}: cannot write output to {out_dir} (No space left on device); free space or choose another -o"]
+    assert_nothing_written_for(out_dir, "full")
+    assert not list(out_dir.glob(".*.tmp"))
+    assert_complete(out_dir, "good", GOOD_TEXT)
+    assert len(lines(out_dir / "corpus.fr")) == len(lines(out_dir / "good.fr"))
+    assert [f["name"] for f in manifest(out_dir)["failed"]] == ["full"]
+
+
+def test_folder_that_is_not_a_marian_model(inputs: Path, tmp_path: Path, capsys) -> None:
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    (not_a_model / "config.json").write_text('{"model_type": "bert"}')
+    result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", not_a_model)
+    assert result.status == 2
+    assert len(result.error_lines) == 1 and "not a Marian model directory (missing source.spm, target.spm, vocab.json, model.safetensors)" in result.error_lines[0]
+    assert not (tmp_path / "out" / "good.fr").exists()
+
+
+def test_corrupted_weights_file(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    broken = tmp_path / "broken-model"
+    shutil.copytree(tiny_model, broken)
+    weights = broken / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 3])
+    result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", broken)
+    assert result.status == 2
+    assert len(result.error_lines) == 1 and "cannot load the Marian model" in result.error_lines[0], result.stderr
+    assert not (tmp_path / "out" / "good.fr").exists()
