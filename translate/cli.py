@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--formats", type=_formats, default=list(FORMATS), help=f"comma-separated output formats (default: {','.join(FORMATS)})")
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")
+    parser.add_argument("--reference", type=Path, default=None, metavar="REFDIR",
+                        help="score each document against REFDIR/NAME.en (one paragraph or one sentence per line); writes report.md, report.json, bleu.png")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -112,6 +114,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
+    if args.reference is not None and not args.reference.is_dir():
+        _error(f"--reference {args.reference}: not a directory; pass the folder that holds NAME.en reference files")
+        return EXIT_USAGE
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
     backend = load_backend(args.backend, model, settings, args.device, args.threads, args.compute_type)
@@ -152,6 +157,8 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
             _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
     if stats.bounded_pieces:
         _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
+    if args.reference is not None:
+        _write_report(args.reference, written, out_dir)
     _summary(written, failures, stats, out_dir, time.monotonic() - started)
     if not paths and not documents:
         return EXIT_DOCUMENT_FAILED
@@ -177,6 +184,29 @@ def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[
             _error(f"cannot write corpus files to {out_dir} ({error.strerror}); free space or choose another -o")
             failures.append(DocumentError("corpus", out_dir, f"corpus files not written: {error.strerror}"))
     return written
+
+
+def _write_report(reference_dir: Path, written: list[DocumentResult], out_dir: Path) -> None:
+    """Score every document that has a reference; the others are named in one warning."""
+    from eval.report import DocumentForScoring, score_documents, write_report
+
+    scorable = [
+        DocumentForScoring(
+            name=result.name,
+            hypothesis_paragraphs=[paragraph.english for paragraph in result.paragraphs],
+            hypothesis_sentences=[pair.en for pair in result.pairs],
+            reference_path=reference_dir / f"{result.name}.en",
+        )
+        for result in written
+    ]
+    missing = [document.name for document in scorable if not document.reference_path.is_file()]
+    if missing:
+        _warn(f"no reference in {reference_dir} for {', '.join(missing)}; not scored")
+    report = score_documents([document for document in scorable if document.reference_path.is_file()])
+    for document in report.documents:
+        if document.error:
+            _warn(f"{document.name}: not scored: {document.error}")
+    write_report(report, out_dir)
 
 
 def _summary(written, failures, stats, out_dir: Path, seconds: float) -> None:
