@@ -127,8 +127,8 @@ def test_cache_makes_a_second_run_free(tmp_path: Path) -> None:
 
 def test_cache_keys_on_model_and_settings(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
-    TranslationCache(path, "model-a", "beam=4").store([("Un.", "One.")])
-    assert TranslationCache(path, "model-a", "beam=4").lookup(["Un."]) == {"Un.": "One."}
+    TranslationCache(path, "model-a", "beam=4").store([("Un.", Output("One.", True))])
+    assert TranslationCache(path, "model-a", "beam=4").lookup(["Un."]) == {"Un.": Output("One.", True)}
     assert TranslationCache(path, "model-b", "beam=4").lookup(["Un."]) == {}
     assert TranslationCache(path, "model-a", "beam=1").lookup(["Un."]) == {}
 

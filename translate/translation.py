@@ -64,16 +64,12 @@ class Translator:
         lengths = self.backend.count_tokens(todo) if todo else []
         for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens):
             texts = [todo[index] for index in batch]
-            translations = self._translate(texts, max(lengths[index] for index in batch))
-            done.update(zip(texts, translations))
+            outputs = self.backend.translate_batch(texts, self.policy.max_new_tokens(max(lengths[index] for index in batch)))
+            self.stats.batches += 1
+            self.stats.translated_pieces += len(texts)
+            done.update(zip(texts, outputs))
             if self.cache:
-                self.cache.store(zip(texts, translations))
+                self.cache.store(zip(texts, outputs))
             on_pieces_done(len(texts), len(unique_pieces))
-        return [" ".join(done[piece] for piece in pieces_of[text]) for text in paragraphs]
-
-    def _translate(self, texts: list[str], longest_input: int) -> list[str]:
-        outputs = self.backend.translate_batch(texts, self.policy.max_new_tokens(longest_input))
-        self.stats.batches += 1
-        self.stats.translated_pieces += len(texts)
-        self.stats.bounded_pieces.extend(text for text, output in zip(texts, outputs) if not output.complete)
-        return [output.text for output in outputs]
+        self.stats.bounded_pieces.extend(piece for piece in unique_pieces if not done[piece].complete)
+        return [" ".join(done[piece].text for piece in pieces_of[text]) for text in paragraphs]
