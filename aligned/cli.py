@@ -1,0 +1,81 @@
+"""Command line: align two files and print beads (vecalign format or TSV).
+
+    python -m aligned SRC TGT [--presplit] [--src-lang fr] [--tgt-lang en]
+                              [--format vecalign|tsv] [--sentences]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .aligner import align
+from .beads import Bead
+
+
+class InputError(Exception):
+    """A problem with an input file, reported as one line."""
+
+
+def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
+    """One sentence per line (`presplit`), or raw text split by `split_sentences`."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InputError(f"{path}: {error.strerror}") from None
+    if not presplit:
+        from .splitter import split_sentences
+
+        return split_sentences(text, lang)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start a new one
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            raise InputError(f"{path}:{number}: blank line (with --presplit each line is one sentence)")
+    return [line.rstrip("\r") for line in lines]
+
+
+def format_bead(bead: Bead, fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
+    if fmt == "vecalign":
+        return bead.to_vecalign()
+    ids = lambda side: ",".join(map(str, side)) or "-"  # noqa: E731
+    text = lambda ids_, sents: " ".join(sents[i].replace("\t", " ") for i in ids_)  # noqa: E731
+    return "\t".join((ids(bead.src), ids(bead.tgt), f"{bead.score:.3f}", text(bead.src, src), text(bead.tgt, tgt)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m aligned", description="Sentence-align two parallel texts.")
+    parser.add_argument("src", help="source text file (UTF-8)")
+    parser.add_argument("tgt", help="target text file (UTF-8)")
+    parser.add_argument("--presplit", action="store_true", help="each line is one sentence")
+    parser.add_argument("--src-lang", default="fr")
+    parser.add_argument("--tgt-lang", default="en")
+    parser.add_argument("--format", choices=("vecalign", "tsv"), default="vecalign",
+                        help="vecalign: '[0, 1]:[0]:0.912' (0-based ids); tsv: ids, score and texts")
+    parser.add_argument("--sentences", action="store_true",
+                        help="first print the split sentences, '#src<TAB>id<TAB>text' and '#tgt ...'")
+    args = parser.parse_args(argv)
+    try:
+        src = read_sentences(args.src, args.presplit, args.src_lang)
+        tgt = read_sentences(args.tgt, args.presplit, args.tgt_lang)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.sentences:
+        for label, sentences in (("#src", src), ("#tgt", tgt)):
+            for k, sentence in enumerate(sentences):
+                print(f"{label}\t{k}\t{sentence}")
+    if args.format == "tsv":
+        print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
+    for bead in align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang):
+        print(format_bead(bead, args.format, src, tgt))
+    return 0
