@@ -154,6 +154,23 @@ def test_output_folder_that_cannot_be_created(inputs: Path, tmp_path: Path, tiny
     assert result.error_lines == [f"translate: error: cannot write to output folder {blocker / 'out'}; choose another with -o"]
 
 
+def test_output_folder_that_is_not_writable(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+    # Tests run as root in CI, where chmod cannot take write permission away; ask os.access instead.
+    monkeypatch.setattr("translate.cli.os.access", lambda path, mode: False)
+    result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", tiny_model)
+    assert result.status == 2
+    assert result.error_lines == [f"translate: error: cannot write to output folder {tmp_path / 'out'}; choose another with -o"]
+
+
+def test_hidden_folders_are_not_walked(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    (inputs / ".venv").mkdir()
+    (inputs / ".venv" / "LICENSE.txt").write_text("Permission is hereby granted, free of charge.", encoding="utf-8")
+    (inputs / ".notes.md").write_text("Brouillon.", encoding="utf-8")
+    result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", tiny_model, "--beam", "1")
+    assert result.status == 0
+    assert [document["name"] for document in manifest(tmp_path / "out")["documents"]] == ["good"]
+
+
 def test_disk_full_leaves_no_partial_files(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
     (inputs / "full.txt").write_text("Le disque est plein. Rien ne doit rester.", encoding="utf-8")
     real_write = atomic._write_temp

@@ -48,7 +48,7 @@ class DocumentError:
 
 
 def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
-    """Expand files and directories (walked for *.txt and *.md, sorted) into document paths.
+    """Expand files and directories (walked for *.txt and *.md, sorted, hidden ones skipped) into paths.
 
     A missing path or a directory with no documents is an error for that source only; the
     other sources are still processed.
@@ -57,7 +57,7 @@ def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentEr
     errors: list[DocumentError] = []
     for source in sources:
         if source.is_dir():
-            found = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            found = sorted(p for p in source.rglob("*") if _is_document(p, source))
             if not found:
                 errors.append(DocumentError(source.name, source, f"{source}: directory has no *.txt or *.md documents; point to a folder of French text files"))
             paths.extend(found)
@@ -66,6 +66,12 @@ def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentEr
         else:
             errors.append(DocumentError(source.name, source, f"{source}: no such file or directory; check the path"))
     return _dedupe(paths), errors
+
+
+def _is_document(path: Path, root: Path) -> bool:
+    """A *.txt or *.md file that is not hidden and not inside a hidden folder (.git, .venv)."""
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file()
 
 
 def _dedupe(paths: list[Path]) -> list[Path]:
