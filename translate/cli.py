@@ -121,20 +121,10 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     model = resolve_model(args.model)
     backend = load_backend(args.backend, model, settings, args.device, args.threads, args.compute_type)
 
-    paths, failures = find_documents(args.sources)
-    documents: list[Document] = []
-    for path in paths:
-        document = read_document(path)
-        if isinstance(document, DocumentError):
-            failures.append(document)
-        else:
-            documents.append(document)
-            for note in document.notes:
-                _warn(f"{path}: {note}")
-    for failure in failures:
-        _error(failure.reason)
+    documents, failures = _read_documents(args.sources)
 
-    cache = None if args.no_cache else TranslationCache(args.cache or out_dir / ".cache.sqlite", model.fingerprint, settings.key())
+    cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
+    cache = TranslationCache(cache_path, model.fingerprint, settings.key()) if cache_path else None
     translator = Translator(backend, LengthPolicy(getattr(backend, "max_positions", 512)), args.batch_size, args.max_batch_tokens, cache)
     with Progress("translating", enabled=not args.quiet) as progress:
         results = translate_documents(documents, translator, progress.advance) if documents else []
@@ -146,7 +136,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
         "threads": args.threads, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": "ceil(1.5 * input_tokens) + 10", "cache": None if args.no_cache else str(args.cache or out_dir / ".cache.sqlite"),
+        "output_bound": "ceil(1.5 * input_tokens) + 10", "cache": str(cache_path) if cache_path else None,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(
         tool_version=tool_version(), model=model, backend=backend.name, settings=settings_record,
@@ -160,9 +150,24 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     if args.reference is not None:
         _write_report(args.reference, written, out_dir)
     _summary(written, failures, stats, out_dir, time.monotonic() - started)
-    if not paths and not documents:
-        return EXIT_DOCUMENT_FAILED
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
+
+
+def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentError]]:
+    """Read every document; report repairs as warnings and unreadable inputs as errors."""
+    paths, failures = find_documents(sources)
+    documents: list[Document] = []
+    for path in paths:
+        document = read_document(path)
+        if isinstance(document, DocumentError):
+            failures.append(document)
+            continue
+        documents.append(document)
+        for note in document.notes:
+            _warn(f"{path}: {note}")
+    for failure in failures:
+        _error(failure.reason)
+    return documents, failures
 
 
 def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[DocumentError], formats: list[str]) -> list[DocumentResult]:
