@@ -14,9 +14,9 @@ BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1
 class Bead:
     """Source sentence ids `src` aligned with target sentence ids `tgt` (0-based).
 
-    `score` is the aligner's confidence in (0, 1]: higher is better, 0.5 is the
-    break-even point where matching looks as likely as leaving sentences
-    unaligned. Insertions and deletions (an empty side) always score 0.0.
+    `score` is the aligner's confidence in (0, 1) that a match bead is exactly
+    right (calibrated on Text+Berg dev; identical sentences score about 0.95).
+    Insertions and deletions (an empty side) always score 0.0.
     """
 
     src: tuple[int, ...]

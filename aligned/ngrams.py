@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+BUCKETS = 2048  # hashed n-gram dimensions: collisions are rare enough at this size
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -24,7 +25,7 @@ def normalise(text: str) -> str:
     return " " + _NON_WORD.sub(" ", stripped).strip() + " "
 
 
-def profiles(sentences: Sequence[str], n: int = 3, buckets: int = 2048) -> np.ndarray:
+def profiles(sentences: Sequence[str], n: int = 3, buckets: int = BUCKETS) -> np.ndarray:
     """(len(sentences), buckets) float32 counts of each sentence's character n-grams.
 
     Vectorised over the whole text: n-gram codes are computed on one byte array

@@ -19,6 +19,7 @@ import numpy as np
 from .beads import BEAD_TYPES
 
 MATCH_TYPES = tuple(t for t in BEAD_TYPES if t[0] and t[1])
+RATIO_RANGE = (0.8, 1.25)
 _WIDTHS = sorted({w for t in MATCH_TYPES for w in t})
 
 
@@ -27,13 +28,13 @@ class Weights:
     """Scoring parameters, tuned on the Text+Berg dev set only (benchmarks/alignment.py)."""
 
     embedding: float = 1.0
-    ngrams: float = 0.5
-    length: float = 0.05
-    length_variance: float = 6.8  # Gale-Church's s^2 (chars)
-    skip: float = -0.15  # score of a 0-1 / 1-0 bead
+    ngrams: float = 0.4
+    length: float = 0.07
+    length_variance: float = 4.5  # Gale-Church's s^2 (chars)
+    skip: float = -0.32  # score of a 0-1 / 1-0 bead
     size_exponent: float = 1.0  # similarity is weighted by (sentences in bead / 2) ** this
     priors: dict[tuple[int, int], float] = field(default_factory=lambda: {
-        (1, 1): 0.0, (1, 2): -0.1, (2, 1): -0.1, (2, 2): -0.3, (1, 3): -0.3, (3, 1): -0.3})
+        (1, 1): 0.0, (1, 2): -0.15, (2, 1): -0.15, (2, 2): -0.3, (1, 3): -0.2, (3, 1): -0.2})
     paragraph: float = 0.3  # soft anchor: bonus when a bead starts a paragraph on both sides
 
 
@@ -65,16 +66,15 @@ class Spans:
 
     def __init__(self, side: Side, other: Side):
         self.n = len(side)
-        mean_other = (_unit(_unit(other.embeddings).mean(0)) if len(other) else None,
-                      _unit(_unit(other.grams).mean(0)) if len(other) else None)
+        # The other side's sentences stand in for random sentences.
+        mean_other = [_unit(_unit(x).sum(0)) for x in (other.embeddings, other.grams)]
         self.emb, self.grams, self.emb_hub, self.gram_hub, self.chars = {}, {}, {}, {}, {}
         prefix = [np.concatenate([np.zeros((1,) + a.shape[1:], a.dtype), np.cumsum(a, 0)])
                   for a in (side.embeddings, side.grams, side.chars)]
         for w in _WIDTHS:
             emb, grams, chars = (self._span_sums(p, w) for p in prefix)
             self.emb[w], self.grams[w] = _unit(emb), _unit(grams)
-            self.emb_hub[w] = self.emb[w] @ mean_other[0] if mean_other[0] is not None else 0
-            self.gram_hub[w] = self.grams[w] @ mean_other[1] if mean_other[1] is not None else 0
+            self.emb_hub[w], self.gram_hub[w] = self.emb[w] @ mean_other[0], self.grams[w] @ mean_other[1]
             self.chars[w] = chars
         self.starts = side.breaks
 
@@ -85,13 +85,19 @@ class Spans:
         return out
 
 
+def length_ratio(src_chars: float, tgt_chars: float) -> float:
+    """Target characters per source character, kept within the range of real
+    language pairs: unaligned sentences (one side much longer than the other)
+    would otherwise make every true match look badly matched in length."""
+    return float(np.clip(tgt_chars / max(src_chars, 1.0), *RATIO_RANGE))
+
+
 class Scorer:
     """Scores of all match beads ending in a block of DP cells."""
 
-    def __init__(self, src: Side, tgt: Side, weights: Weights):
-        self.src, self.tgt, self.w = Spans(src, tgt), Spans(tgt, src), weights
-        total = src.chars.sum(), tgt.chars.sum()
-        self.ratio = float(total[1] / total[0]) if total[0] and total[1] else 1.0
+    def __init__(self, src: Side, tgt: Side, weights: Weights, ratio: float):
+        """`ratio`: target characters per source character (see length_ratio)."""
+        self.src, self.tgt, self.w, self.ratio = Spans(src, tgt), Spans(tgt, src), weights, ratio
         self.use_breaks = bool(src.breaks[1:].any() and tgt.breaks[1:].any())
 
     def block(self, rows: slice, cols: slice) -> dict[tuple[int, int], np.ndarray]:
