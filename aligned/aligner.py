@@ -65,17 +65,17 @@ def _confidence(gain: float) -> float:
 
 def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_translations,
            paragraph_breaks) -> tuple[Side, Side]:
-    """Features of both sides; a translation, where given, stands in for its sentence's
-    n-grams and is averaged into its embedding."""
-    src_text = list(tgt_translations) if tgt_translations is not None else list(src)
-    tgt_text = list(src_translations) if src_translations is not None else list(tgt)
-    extra = [text for text, orig in ((src_text, src), (tgt_text, tgt)) if text is not orig and text != list(orig)]
-    vectors = embed(list(src) + list(tgt) + [s for text in extra for s in text])
-    src_emb, tgt_emb, rest = vectors[:len(src)], vectors[len(src):len(src) + len(tgt)], vectors[len(src) + len(tgt):]
+    """Features of both sides (one embedding call for everything). A translation,
+    where given, replaces its sentence for the n-grams (same language as the other
+    side) and is added to its embedding."""
+    given = tgt_translations if tgt_translations is not None else src_translations
+    translation = [] if given is None else list(given)
+    src_emb, tgt_emb, mt_emb = np.split(embed(list(src) + list(tgt) + translation), [len(src), len(src) + len(tgt)])
+    src_text, tgt_text = list(src), list(tgt)
     if tgt_translations is not None:
-        src_emb = src_emb + rest[:len(src)]
-    if src_translations is not None:
-        tgt_emb = tgt_emb + rest[:len(tgt)]
+        src_emb, src_text = src_emb + mt_emb, translation
+    elif src_translations is not None:
+        tgt_emb, tgt_text = tgt_emb + mt_emb, translation
     breaks = paragraph_breaks or ((), ())
     return tuple(Side(emb / np.linalg.norm(emb, axis=1, keepdims=True), profiles(text),
                       np.array([len(s) for s in sents], dtype=np.float64), _indicator(ids, len(sents)))
