@@ -21,7 +21,7 @@ other processes on the machine falls on all of them alike; each figure is the me
 Also (d32): (d) with --batch-size 32 --max-batch-tokens 8192; (d8): (d) with --compute-type int8.
 
 Run (after `pip install -e .`; about 8 minutes on 2 cores):
-    python benchmarks/throughput.py [--paragraphs 32] [--naive-paragraphs 4] [--new-tokens 96] [--rounds 3] [--beam 1]
+    python benchmarks/throughput.py [--paragraphs 32] [--naive-paragraphs 4] [--new-tokens 64] [--rounds 3] [--beam 1]
 """
 
 from __future__ import annotations
@@ -201,7 +201,6 @@ def worker(args: argparse.Namespace) -> None:
     paragraphs = flores_paragraphs()[: args.count]
     run = make_system(args.worker, args.model_dir, args.cache_dir, args.new_tokens, args.beam, args.threads)
     run(paragraphs[-2:])  # warm-up: first-call allocations, thread pools
-    run(paragraphs[-2:])
     if args.worker == "e":
         run(paragraphs)  # tokenizes only
     print(json.dumps({"ready": True}), flush=True)
@@ -257,7 +256,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paragraphs", type=int, default=32, help="FLORES paragraphs for (b)-(e) (default 32)")
     parser.add_argument("--naive-paragraphs", type=int, default=4, help="paragraphs for the slow baseline (a) (default 4)")
-    parser.add_argument("--new-tokens", type=int, default=96, help="tokens decoded per paragraph by every system (default 96)")
+    parser.add_argument("--new-tokens", type=int, default=64, help="tokens decoded per paragraph by every system (default 64)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per system; figures are medians (default 3)")
     parser.add_argument("--beam", type=int, default=1, help="beam size (default 1, greedy)")
     parser.add_argument("--threads", type=int, default=None, help="threads for every system (default: each library's own)")
@@ -288,11 +287,12 @@ def main() -> None:
         loads = []
         for round_number in range(args.rounds):
             loads.append(os.getloadavg()[0])
-            for each in workers.values():
+            order = list(workers.values())
+            for each in order[round_number % len(order):] + order[: round_number % len(order)]:  # rotated: no fixed neighbours
                 answer = each.ask("run")
                 each.times.append(answer["seconds"])
                 each.tokens = answer["tokens"]
-            print(f"round {round_number + 1}/{args.rounds}: " + ", ".join(f"({s}) {w.tokens / w.times[-1]:.0f}" for s, w in workers.items()) + " tokens/s", file=sys.stderr, flush=True)
+            print(f"round {round_number + 1}/{args.rounds}: " + ", ".join(f"({s}) {w.tokens / w.times[round_number]:.0f}" for s, w in workers.items()) + " tokens/s", file=sys.stderr, flush=True)
         peaks = {system: each.ask("quit")["peak_rss"] for system, each in workers.items()}
         for each in workers.values():
             each.process.wait()
