@@ -17,6 +17,14 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_marian_model(tmp_path_factory.mktemp("models") / "tiny-marian")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_ctranslate2_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the CTranslate2 conversions that tests make out of the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSLATE_CT2_CACHE", str(tmp_path_factory.mktemp("ct2-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

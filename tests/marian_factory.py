@@ -122,6 +122,10 @@ def build_marian_model(
         for name, parameter in model.named_parameters():
             if parameter.dim() > 1 and "embed_positions" not in name:
                 parameter.normal_(0.0, shape.init_std)
+        # As in the OPUS-MT models: the <pad> embedding (also the decoder's start token) is zero
+        # and <pad> is never generated. CTranslate2 relies on both.
+        model.get_input_embeddings().weight[pad_id].zero_()
+    model.generation_config.bad_words_ids = [[pad_id]]
     model.eval()
     model.save_pretrained(out_dir)
     tokenizer = MarianTokenizer(

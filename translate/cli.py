@@ -124,7 +124,9 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     documents, failures = _read_documents(args.sources)
 
     cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
-    cache = TranslationCache(cache_path, model.fingerprint, settings.key()) if cache_path else None
+    # The engine is part of the key: int8 weights or another beam stopping rule give other output.
+    engine = f"{backend.name}:{args.compute_type}" if backend.name == "ctranslate2" else backend.name
+    cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     translator = Translator(backend, LengthPolicy(getattr(backend, "max_positions", 512)), args.batch_size, args.max_batch_tokens, cache)
     with Progress("translating", enabled=not args.quiet) as progress:
         results = translate_documents(documents, translator, progress.advance) if documents else []
@@ -135,7 +137,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     stats = translator.stats
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
-        "threads": args.threads, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
+        "threads": args.threads, "compute_type": args.compute_type if backend.name == "ctranslate2" else None, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
         "output_bound": "ceil(1.5 * input_tokens) + 10", "cache": str(cache_path) if cache_path else None,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(

@@ -46,6 +46,9 @@ class TransformersBackend:
                 num_beams=self.settings.beam,
                 do_sample=False,
                 max_new_tokens=max_new_tokens,
+                # Stop a beam search once `beam` hypotheses have ended, as CTranslate2 does, so
+                # both backends give the same output (and the search does no wasted steps).
+                early_stopping=True,
                 # The model card's generation config caps output at 512 tokens in total; our
                 # own bound replaces it, so nothing else may cut the output shorter.
                 max_length=None,
