@@ -1,9 +1,7 @@
 """The two backends: same translations, CTranslate2's conversion cache, fallback, no truncation.
 
-Parity is checked on copies of the tiny model made like the published OPUS-MT models in two
-respects the factory does not copy (yet): the ``<pad>`` embedding row, where the decoder starts, is
-zero (CTranslate2 starts Marian decoders from a zero vector), and ``<pad>`` may not be generated
-(``bad_words_ids``; CTranslate2 drops ``<pad>`` from the vocabulary). One copy gets a bias towards
+Parity is checked on two copies of the tiny model (which, like the OPUS-MT models, has a zero
+``<pad>`` row and never generates ``<pad>``, as CTranslate2 requires). One copy gets a bias towards
 ``</s>`` so its outputs end at varied lengths; the other never ends, so every output runs to its
 bound.
 """
@@ -33,16 +31,13 @@ from translate.translation import Translator
 FLORES_FR = REPO.parent / "shared" / "data" / "flores200-devtest" / "fra.devtest"
 
 
-def _like_opus_mt(source: Path, target: Path, eos_bias: float) -> Path:
+def _with_eos_bias(source: Path, target: Path, eos_bias: float) -> Path:
     from transformers import MarianMTModel
 
     shutil.copytree(source, target)
     model = MarianMTModel.from_pretrained(target)
-    pad = model.config.pad_token_id
     with torch.no_grad():
-        model.model.shared.weight[pad].zero_()
         model.final_logits_bias[0, model.config.eos_token_id] = eos_bias
-    model.generation_config.bad_words_ids = [[pad]]
     model.save_pretrained(target)
     return target
 
@@ -50,13 +45,13 @@ def _like_opus_mt(source: Path, target: Path, eos_bias: float) -> Path:
 @pytest.fixture(scope="module")
 def ending_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Outputs end with </s> at many different lengths (some never end within the bound)."""
-    return _like_opus_mt(tiny_model, tmp_path_factory.mktemp("models") / "ending", eos_bias=6.0)
+    return _with_eos_bias(tiny_model, tmp_path_factory.mktemp("models") / "ending", eos_bias=6.0)
 
 
 @pytest.fixture(scope="module")
 def endless_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Outputs never end: every translation uses all the new tokens it is allowed."""
-    return _like_opus_mt(tiny_model, tmp_path_factory.mktemp("models") / "endless", eos_bias=0.0)
+    return _with_eos_bias(tiny_model, tmp_path_factory.mktemp("models") / "endless", eos_bias=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +103,8 @@ def test_greedy_translations_are_identical(ending_model: Path, ct2_cache: Path, 
 def test_beam_search_matches_transformers_with_the_same_stopping_rule(ending_model: Path, ct2_cache: Path, french: list[str]) -> None:
     fast, reference = both(ending_model, 4, ct2_cache)
     fast.translator = spy = Spy(fast.translator)
-    # CTranslate2 stops a beam search once beam-size hypotheses have ended, which is transformers'
-    # early_stopping=True; transformers' default (False) may search on and find a longer, better
-    # scoring hypothesis, so outputs can differ there (see the README's Speed section).
-    reference.model.generation_config.early_stopping = True
+    # Both stop a beam search once beam-size hypotheses have ended (the transformers backend
+    # passes early_stopping=True, CTranslate2's rule; see the README's Speed section).
     expected = reference.translate_batch(french, 40)
     assert fast.translate_batch(french, 40) == expected
     assert {output.complete for output in expected} == {True, False}
