@@ -28,6 +28,7 @@ import galechurch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aligned import Bead, align  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
+from tests.flores import flores_documents  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the repo
 Doc = tuple[list[str], list[str], list[Bead], str, str]  # src, tgt, gold, src_lang, tgt_lang
@@ -48,16 +49,9 @@ def textberg(split: str) -> list[Doc]:
 
 def flores(seed: int = 13, merge_rate: float = 0.25, delete_rate: float = 0.08) -> list[Doc]:
     """FLORES devtest documents, French source, English target with merges and deletions."""
-    root = DATA / "flores200-devtest"
-    urls = [row.split("\t")[0] for row in _lines(root / "metadata_devtest.tsv")[1:]]
-    fra, eng = _lines(root / "fra.devtest"), _lines(root / "eng.devtest")
     rng = random.Random(seed)
-    docs, start = [], 0
-    for end in range(1, len(urls) + 1):
-        if end == len(urls) or urls[end] != urls[start]:
-            docs.append(_damage(fra[start:end], eng[start:end], rng, merge_rate, delete_rate))
-            start = end
-    return docs
+    return [_damage(document.fra, document.eng, rng, merge_rate, delete_rate)
+            for document in flores_documents(DATA / "flores200-devtest")]
 
 
 def _damage(src: list[str], tgt: list[str], rng: random.Random, merge_rate: float, delete_rate: float) -> Doc:

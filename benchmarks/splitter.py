@@ -20,33 +20,25 @@ Run (after `pip install -e .`, or with PYTHONPATH=.):  python benchmarks/splitte
 from __future__ import annotations
 
 import argparse
-import csv
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from aligned.splitter import sentence_spans
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from aligned.splitter import sentence_spans  # noqa: E402
+from tests.flores import flores_documents  # noqa: E402
 
 Spans = list[tuple[int, int]]
 CODES = {"en": "eng", "fr": "fra"}
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
-def flores_documents(data: Path, lang: str) -> list[list[str]]:
+def flores_lines(data: Path, code: str) -> list[list[str]]:
     """FLORES devtest lines grouped into documents by their URL (consecutive lines)."""
-    lines = (data / "flores200-devtest" / f"{lang}.devtest").read_text(encoding="utf-8").splitlines()
-    with open(data / "flores200-devtest" / "metadata_devtest.tsv", encoding="utf-8") as f:
-        urls = [row["URL"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    assert len(urls) == len(lines), (len(urls), len(lines))
-    docs: list[list[str]] = []
-    for i, line in enumerate(lines):
-        if i and urls[i] == urls[i - 1]:
-            docs[-1].append(line)
-        else:
-            docs.append([line])
-    return docs
+    return [document.lines(code) for document in flores_documents(data / "flores200-devtest")]
 
 
 def newstest_chunks(data: Path, lang: str, size: int) -> list[list[str]]:
@@ -186,7 +178,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timing passes (best is kept)")
     args = parser.parse_args()
     sets = {
-        "FLORES devtest": {lang: flores_documents(args.data, code) for lang, code in CODES.items()},
+        "FLORES devtest": {lang: flores_lines(args.data, code) for lang, code in CODES.items()},
         "newstest2014": {lang: newstest_chunks(args.data, code, args.chunk) for lang, code in CODES.items()},
     }
     tools = {lang: splitters(lang) for lang in CODES}

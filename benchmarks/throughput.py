@@ -27,7 +27,6 @@ Run (after `pip install -e .`; about 8 minutes on 2 cores):
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import statistics
@@ -40,7 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-FLORES = REPO.parent / "shared" / "data" / "flores200-devtest"
+from tests.flores import FLORES, flores_documents  # noqa: E402
 
 SYSTEMS = {
     "a": "naive: one paragraph at a time (transformers)",
@@ -55,17 +54,7 @@ SYSTEMS = {
 
 def flores_paragraphs() -> list[str]:
     """FLORES devtest French lines joined into one paragraph per document (URL)."""
-    lines = (FLORES / "fra.devtest").read_text(encoding="utf-8").splitlines()
-    with open(FLORES / "metadata_devtest.tsv", encoding="utf-8") as handle:
-        urls = [row["URL"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    documents: list[list[str]] = []
-    previous = None
-    for url, line in zip(urls, lines):
-        if url != previous:
-            documents.append([])
-            previous = url
-        documents[-1].append(line)
-    return [" ".join(document) for document in documents]
+    return [" ".join(document.fra) for document in flores_documents()]
 
 
 def build_model(directory: Path) -> Path:

@@ -6,29 +6,23 @@ this checks the evaluation path, not translation quality."""
 from __future__ import annotations
 
 import json
-from itertools import groupby
 from pathlib import Path
 
 import pytest
 import sacrebleu
 
 from tests.cli_helpers import lines
+from tests.flores import flores_documents
 from translate.cli import main
 
 DOCUMENTS, PARAGRAPHS_PER_DOCUMENT = 3, 2
 
 
 @pytest.fixture(scope="module")
-def flores_paragraphs(shared_data: Path) -> list[tuple[str, str]]:
+def flores_paragraphs() -> list[tuple[str, str]]:
     """(French, English) paragraphs: the devtest lines of one source URL joined together."""
-    folder = shared_data / "flores200-devtest"
-    urls = [row.split("\t")[0] for row in lines(folder / "metadata_devtest.tsv")[1:]]
-    rows = zip(urls, lines(folder / "fra.devtest"), lines(folder / "eng.devtest"))
-    paragraphs = []
-    for _, group in groupby(rows, key=lambda row: row[0]):
-        group = list(group)
-        paragraphs.append((" ".join(row[1] for row in group), " ".join(row[2] for row in group)))
-    return paragraphs[: DOCUMENTS * PARAGRAPHS_PER_DOCUMENT]
+    documents = flores_documents()[: DOCUMENTS * PARAGRAPHS_PER_DOCUMENT]
+    return [(" ".join(document.fra), " ".join(document.eng)) for document in documents]
 
 
 @pytest.fixture(scope="module")

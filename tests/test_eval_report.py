@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
 from pathlib import Path
 
@@ -12,19 +10,15 @@ from sacrebleu.metrics import BLEU, TER
 
 from eval.inputs import InputError
 from eval.report import DocumentForScoring, score_documents, write_report
+from tests.flores import flores_documents
 from tests.test_eval_translation import perturb
 
-FLORES = Path(__file__).resolve().parents[2] / "shared" / "data" / "flores200-devtest"
 N_DOCUMENTS = 12
 
 
-def flores_documents() -> list[list[str]]:
+def english_documents() -> list[list[str]]:
     """The first FLORES devtest documents (consecutive lines with the same URL), as sentences."""
-    lines = (FLORES / "eng.devtest").read_text(encoding="utf-8").splitlines()
-    with open(FLORES / "metadata_devtest.tsv", encoding="utf-8", newline="") as tsv:
-        urls = [row[0] for row in itertools.islice(csv.reader(tsv, delimiter="\t"), 1, None)]
-    groups = itertools.groupby(zip(urls, lines), key=lambda pair: pair[0])
-    return [[line for _, line in group] for _, group in itertools.islice(groups, N_DOCUMENTS)]
+    return [document.eng for document in flores_documents()[:N_DOCUMENTS]]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,7 @@ def documents(tmp_path_factory) -> list[DocumentForScoring]:
     translation has a sentence too many, and "lost" has no reference file."""
     refdir = tmp_path_factory.mktemp("refs")
     docs = []
-    for i, sentences in enumerate(flores_documents()):
+    for i, sentences in enumerate(english_documents()):
         path = refdir / f"doc{i}.en"
         path.write_text((" ".join(sentences) if i % 2 == 0 else "\n".join(sentences)) + "\n", encoding="utf-8")
         hypothesis = perturb(sentences, seed=i) + (["One sentence too many."] if i == 3 else [])
@@ -80,7 +74,7 @@ def test_mismatched_or_missing_reference_is_an_error_entry(written):
     report, _, paths = written
     errors = {d.name: d.error for d in report.documents if d.error}
     assert errors.keys() == {"doc3", "lost"}
-    lines = len(flores_documents()[3])
+    lines = len(english_documents()[3])
     assert errors["doc3"] == (f"doc3.en has {lines} lines but the translation has 1 paragraph "
                               f"and {lines + 1} sentences")
     assert errors["lost"].endswith("lost.en: no such file")

@@ -5,7 +5,6 @@ FLORES-200 devtest (CC-BY-SA 4.0, Meta AI) and WMT newstest2014 are read from sh
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligned.splitter import sentence_spans, split_sentences
+from tests.flores import flores_documents
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CODES = {"en": "eng", "fr": "fra"}
 
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"reference data not found at {DATA}")
-
-
-def flores_documents(code: str) -> list[list[str]]:
-    """FLORES devtest lines grouped into documents (consecutive lines with the same URL)."""
-    folder = DATA / "flores200-devtest"
-    lines = (folder / f"{code}.devtest").read_text(encoding="utf-8").splitlines()
-    with open(folder / "metadata_devtest.tsv", encoding="utf-8") as f:
-        urls = [row["URL"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    docs: list[list[str]] = []
-    for i, line in enumerate(lines):
-        if i and urls[i] == urls[i - 1]:
-            docs[-1].append(line)
-        else:
-            docs.append([line])
-    return docs
 
 
 def newstest_paragraphs(code: str, size: int = 5) -> list[list[str]]:
@@ -64,7 +49,8 @@ def test_flores_paragraphs_split_back_into_gold_lines(lang: str) -> None:
     """Some FLORES lines hold several sentences, so a boundary inside a line counts as right
     when the translation of that line gets as many (the sets are line-aligned fr<->en)."""
     other = "fr" if lang == "en" else "en"
-    docs, translations = flores_documents(CODES[lang]), flores_documents(CODES[other])
+    documents = flores_documents()
+    docs, translations = [d.lines(CODES[lang]) for d in documents], [d.lines(CODES[other]) for d in documents]
     found = corroborated = predicted = gold = exact = 0
     for doc, translation in zip(docs, translations):
         line_starts, cuts, inside = boundaries(doc, lang)
