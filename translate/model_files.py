@@ -23,6 +23,11 @@ class ModelError(Exception):
     """The model cannot be used; the message is one line that says what to do."""
 
 
+def first_line(error: BaseException, limit: int = 160) -> str:
+    """A library's error cut to one short line, to quote inside our own one-line messages."""
+    return ((str(error).splitlines() or [type(error).__name__])[0] or type(error).__name__)[:limit]
+
+
 @dataclass(frozen=True)
 class ModelFiles:
     """A resolved model: what the user asked for, where its files are, and its fingerprint."""
@@ -55,10 +60,9 @@ def _download(repo_id: str) -> tuple[Path, str | None]:
         try:
             local = snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS)
         except Exception as error:
-            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise ModelError(
                 f"cannot load '{repo_id}': the Hugging Face hub is unreachable and the model is not cached "
-                f"({type(error).__name__}: {reason[:120]}); pass --model DIR with a local Marian model directory, or go online"
+                f"({type(error).__name__}: {first_line(error, 120)}); pass --model DIR with a local Marian model directory, or go online"
             ) from None
     directory = Path(local)
     return directory, directory.name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, Sequence
+from typing import Any, NamedTuple, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,15 @@ class Output(NamedTuple):
 
     text: str
     complete: bool
+
+
+class MarianTokenCounts:
+    """Token counting for backends that read the model's own ``MarianTokenizer`` (both do)."""
+
+    tokenizer: Any
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
 
 
 class Backend(Protocol):

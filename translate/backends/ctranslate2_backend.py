@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from translate.backends import DecodingSettings, Output
-from translate.model_files import ModelError, ModelFiles
+from translate.backends import DecodingSettings, MarianTokenCounts, Output
+from translate.model_files import ModelError, ModelFiles, first_line
 
 # CTranslate2's OpenMP threads spin while they wait by default. Whenever anything else wants the
 # CPU (numpy's BLAS threads after an embedding, another process) that spinning starves the real
@@ -74,7 +74,7 @@ def converted_model(model: ModelFiles, compute_type: str, root: Path | None = No
     except ConversionError:
         raise
     except Exception as error:
-        raise ConversionError(f"cannot convert {model.directory} for CTranslate2 ({_first_line(error)})") from None
+        raise ConversionError(f"cannot convert {model.directory} for CTranslate2 ({first_line(error)})") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
@@ -96,11 +96,7 @@ def _convert(source: Path, output: Path, compute_type: str) -> None:
     conversions += 1
 
 
-def _first_line(error: BaseException) -> str:
-    return ((str(error).splitlines() or [type(error).__name__])[0])[:160]
-
-
-class CTranslate2Backend:
+class CTranslate2Backend(MarianTokenCounts):
     """Marian through CTranslate2, on CPU or CUDA; same tokenizer and outputs as transformers."""
 
     name = "ctranslate2"
@@ -130,12 +126,12 @@ class CTranslate2Backend:
             except OSError:  # no generation_config.json: transformers derives it from config.json
                 generation = GenerationConfig.from_model_config(config)
         except Exception as error:
-            raise ModelError(f"--model {model.requested}: cannot load the Marian tokenizer ({_first_line(error)}); the files may be damaged, re-download or re-save them") from None
+            raise ModelError(f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be damaged, re-download or re-save them") from None
         path = converted_model(model, compute_type, cache_dir)
         try:
             self.translator = ctranslate2.Translator(str(path), device=device, compute_type=compute_type, intra_threads=threads or 0)
         except Exception as error:
-            raise ConversionError(f"CTranslate2 cannot load {path} ({_first_line(error)})") from None
+            raise ConversionError(f"CTranslate2 cannot load {path} ({first_line(error)})") from None
         self.settings = settings
         self.device = device
         self.compute_type = compute_type
@@ -162,9 +158,6 @@ class CTranslate2Backend:
             # The Translator already made batches by token budget; do not split them again.
             max_batch_size=0,
         )
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
 
     def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
         if not texts:

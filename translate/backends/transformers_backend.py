@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from translate.backends import DecodingSettings, Output
-from translate.model_files import ModelError, ModelFiles
+from translate.backends import DecodingSettings, MarianTokenCounts, Output
+from translate.model_files import ModelError, ModelFiles, first_line
 
 
-class TransformersBackend:
+class TransformersBackend(MarianTokenCounts):
     """Marian through transformers and torch, on CPU or CUDA."""
 
     name = "transformers"
@@ -28,15 +28,11 @@ class TransformersBackend:
             self.tokenizer = MarianTokenizer.from_pretrained(model.directory)
             self.model = MarianMTModel.from_pretrained(model.directory).to(device).eval()
         except Exception as error:  # transformers raises many types for damaged files
-            first_line = (str(error).splitlines() or [type(error).__name__])[0]
-            raise ModelError(f"--model {model.requested}: cannot load the Marian model ({first_line[:160]}); the files may be damaged, re-download or re-save them") from None
+            raise ModelError(f"--model {model.requested}: cannot load the Marian model ({first_line(error)}); the files may be damaged, re-download or re-save them") from None
         self.settings = settings
         self.device = device
         self.max_positions = int(self.model.config.max_position_embeddings)
         self._torch = torch
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
 
     def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
