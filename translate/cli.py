@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Sequence
 
@@ -31,13 +30,6 @@ from translate.run_lock import FolderBusy, RunLock
 from translate.translation import Translator
 
 EXIT_OK, EXIT_DOCUMENT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-def tool_version() -> str:
-    try:
-        return version("fr-en-translate")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def _formats(value: str) -> list[str]:
@@ -141,7 +133,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         "output_bound": "ceil(1.5 * input_tokens) + 10", "cache": str(cache_path) if cache_path else None,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(
-        tool_version=tool_version(), model=model, backend=backend.name, settings=settings_record,
+        model=model, backend=backend.name, settings=settings_record,
         documents=written, failures=failures, stats=stats, wall_seconds=time.monotonic() - started,
     ))
     for result in written:
@@ -175,10 +167,9 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
 def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[DocumentError], formats: list[str]) -> list[DocumentResult]:
     """Write each document's files as one atomic group; a failed write fails only that document."""
     written = []
-    version_string = tool_version()
     for result in results:
         try:
-            write_files_atomically(document_files(out_dir, result, formats, version_string))
+            write_files_atomically(document_files(out_dir, result, formats))
             written.append(result)
         except OSError as error:
             failure = DocumentError(result.name, Path(result.source), f"{result.source}: cannot write output to {out_dir} ({error.strerror}); free space or choose another -o")
@@ -186,7 +177,7 @@ def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[
             _error(failure.reason)
     if written:
         try:
-            write_files_atomically(corpus_files(out_dir, written, formats, version_string))
+            write_files_atomically(corpus_files(out_dir, written, formats))
         except OSError as error:
             _error(f"cannot write corpus files to {out_dir} ({error.strerror}); free space or choose another -o")
             failures.append(DocumentError("corpus", out_dir, f"corpus files not written: {error.strerror}"))

@@ -12,13 +12,13 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Sequence
 
+from translate import TOOL_NAME, __version__
 from translate.pipeline import DocumentResult, SentencePair
 
 FORMATS = ("tsv", "moses", "jsonl", "tmx")
-TOOL_NAME = "fr-en-translate"
 
 
-def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[str], tool_version: str) -> dict[Path, str]:
+def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[str]) -> dict[Path, str]:
     """The files of one document, by path; the paragraph-level TSV is always written."""
     name = document.name
     pairs = document.pairs
@@ -31,11 +31,11 @@ def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[st
     if "jsonl" in formats:
         files[out_dir / f"{name}.jsonl"] = render_jsonl(name, pairs)
     if "tmx" in formats:
-        files[out_dir / f"{name}.tmx"] = render_tmx(pairs, tool_version)
+        files[out_dir / f"{name}.tmx"] = render_tmx(pairs)
     return files
 
 
-def corpus_files(out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str], tool_version: str) -> dict[Path, str]:
+def corpus_files(out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str]) -> dict[Path, str]:
     """``corpus.*`` files concatenating all documents, in input order."""
     pairs = [pair for document in documents for pair in document.pairs]
     files = {}
@@ -43,7 +43,7 @@ def corpus_files(out_dir: Path, documents: Sequence[DocumentResult], formats: Se
         files[out_dir / "corpus.fr"] = render_moses(pair.fr for pair in pairs)
         files[out_dir / "corpus.en"] = render_moses(pair.en for pair in pairs)
     if "tmx" in formats:
-        files[out_dir / "corpus.tmx"] = render_tmx(pairs, tool_version)
+        files[out_dir / "corpus.tmx"] = render_tmx(pairs)
     return files
 
 
@@ -71,7 +71,7 @@ def render_jsonl(name: str, pairs: Sequence[SentencePair]) -> str:
     return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
 
-def render_tmx(pairs: Sequence[SentencePair], tool_version: str) -> str:
+def render_tmx(pairs: Sequence[SentencePair]) -> str:
     """TMX 1.4b: one ``<tu>`` per bead; an empty side has no ``<tuv>`` (the TU is then monolingual).
 
     No creation date is written, so that re-running on the same input gives byte-identical files.
@@ -79,7 +79,7 @@ def render_tmx(pairs: Sequence[SentencePair], tool_version: str) -> str:
     tmx = ElementTree.Element("tmx", version="1.4")
     ElementTree.SubElement(
         tmx, "header",
-        creationtool=TOOL_NAME, creationtoolversion=tool_version, segtype="sentence", adminlang="en",
+        creationtool=TOOL_NAME, creationtoolversion=__version__, segtype="sentence", adminlang="en",
         srclang="fr", datatype="plaintext", **{"o-tmf": "plaintext"},
     )
     body = ElementTree.SubElement(tmx, "body")

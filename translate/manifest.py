@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Sequence
 
+from translate import TOOL_NAME, __version__
 from translate.documents import DocumentError
 from translate.model_files import ModelFiles
 from translate.pipeline import DocumentResult
@@ -20,7 +21,6 @@ from translate.translation import TranslationStats
 
 def build_manifest(
     *,
-    tool_version: str,
     model: ModelFiles,
     backend: str,
     settings: dict,
@@ -31,7 +31,7 @@ def build_manifest(
 ) -> str:
     bead_types = Counter(pair.kind for document in documents for pair in document.pairs)
     manifest = {
-        "tool": {"name": "fr-en-translate", "version": tool_version},
+        "tool": {"name": TOOL_NAME, "version": __version__},
         "model": {"id": model.requested, "revision": model.revision, "sha256": model.fingerprint, "backend": backend},
         "settings": settings,
         "counts": {

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from translate import TOOL_NAME
 from translate.backends import DecodingSettings, MarianTokenCounts, Output
 from translate.model_files import ModelError, ModelFiles, first_line
 
@@ -48,7 +49,7 @@ def cache_root() -> Path:
     if override:
         return Path(override).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "fr-en-translate" / "ctranslate2"
+    return Path(base).expanduser() / TOOL_NAME / "ctranslate2"
 
 
 def converted_model(model: ModelFiles, compute_type: str, root: Path | None = None) -> Path:
