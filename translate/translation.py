@@ -51,7 +51,15 @@ class Translator:
 
     def translate(self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
         """English for each paragraph, in order; long paragraphs are translated piece by piece."""
-        pieces_of = {text: chunk_paragraph(text, self.backend.count_tokens, self.policy.max_input_tokens) for text in dict.fromkeys(paragraphs)}
+        # One tokenizer call counts every distinct paragraph; only over-long ones are chunked,
+        # and only their pieces are counted again.
+        distinct = list(dict.fromkeys(paragraphs))
+        tokens = dict(zip(distinct, self.backend.count_tokens(distinct))) if distinct else {}
+        limit = self.policy.max_input_tokens
+        pieces_of = {
+            text: [text] if tokens[text] <= limit else chunk_paragraph(text, self.backend.count_tokens, limit)
+            for text in distinct
+        }
         unique_pieces = list(dict.fromkeys(piece for pieces in pieces_of.values() for piece in pieces))
         done = self.cache.lookup(unique_pieces) if self.cache else {}
         self.stats.paragraphs += len(paragraphs)
@@ -61,7 +69,9 @@ class Translator:
         self.stats.cached_pieces += len(done)
         on_pieces_done(len(done), len(unique_pieces))
         todo = [piece for piece in unique_pieces if piece not in done]
-        lengths = self.backend.count_tokens(todo) if todo else []
+        uncounted = [piece for piece in todo if piece not in tokens]
+        tokens.update(zip(uncounted, self.backend.count_tokens(uncounted)) if uncounted else ())
+        lengths = [tokens[piece] for piece in todo]
         for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens):
             texts = [todo[index] for index in batch]
             outputs = self.backend.translate_batch(texts, self.policy.max_new_tokens(max(lengths[index] for index in batch)))
