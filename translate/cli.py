@@ -21,7 +21,7 @@ from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_
 from translate.cache import TranslationCache
 from translate.corpus_files import FORMATS, corpus_files, document_files
 from translate.documents import Document, DocumentError, find_documents, read_document
-from translate.length_policy import LengthPolicy
+from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.manifest import build_manifest
 from translate.model_files import DEFAULT_MODEL, ModelError, resolve_model
 from translate.pipeline import DocumentResult, translate_documents
@@ -119,7 +119,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     # The engine is part of the key: int8 weights or another beam stopping rule give other output.
     engine = f"{backend.name}:{args.compute_type}" if backend.name == "ctranslate2" else backend.name
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
-    translator = Translator(backend, LengthPolicy(getattr(backend, "max_positions", 512)), args.batch_size, args.max_batch_tokens, cache)
+    translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
     with Progress("translating", enabled=not args.quiet) as progress:
         results = translate_documents(documents, translator, progress.advance) if documents else []
     if cache:
@@ -130,7 +130,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
         "threads": args.threads, "compute_type": args.compute_type if backend.name == "ctranslate2" else None, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": "ceil(1.5 * input_tokens) + 10", "cache": str(cache_path) if cache_path else None,
+        "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(
         model=model, backend=backend.name, settings=settings_record,
@@ -179,8 +179,9 @@ def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[
         try:
             write_files_atomically(corpus_files(out_dir, written, formats))
         except OSError as error:
-            _error(f"cannot write corpus files to {out_dir} ({error.strerror}); free space or choose another -o")
-            failures.append(DocumentError("corpus", out_dir, f"corpus files not written: {error.strerror}"))
+            failure = DocumentError("corpus", out_dir, f"cannot write corpus files to {out_dir} ({error.strerror}); free space or choose another -o")
+            failures.append(failure)
+            _error(failure.reason)
     return written
 
 

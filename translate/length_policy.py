@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 OUTPUT_RATIO = 1.5
 OUTPUT_SLACK = 10
+OUTPUT_BOUND = f"ceil({OUTPUT_RATIO} * input_tokens) + {OUTPUT_SLACK}"  # as the manifest records it
 
 
 @dataclass(frozen=True)

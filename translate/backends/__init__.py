@@ -36,6 +36,7 @@ class Backend(Protocol):
     """A loaded model that counts tokens and translates one batch."""
 
     name: str
+    max_positions: int  # the model's positions per side; the length policy is derived from it
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input length of each text in model tokens, end-of-sentence token included."""
