@@ -39,7 +39,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.flores import FLORES, flores_documents  # noqa: E402
+from tests.flores import flores_documents  # noqa: E402
 
 SYSTEMS = {
     "a": "naive: one paragraph at a time (transformers)",

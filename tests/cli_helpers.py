@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from aligned import split_sentences
 from translate.cli import main
+from translate.paragraphs import split_paragraphs
+
+DOCUMENT_SUFFIXES = (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv")
 
 
 @dataclass
@@ -44,3 +48,14 @@ def manifest(out_dir: Path) -> dict:
 
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
+
+
+def assert_complete(out_dir: Path, name: str, text: str) -> None:
+    """All files of ``name`` exist, and its French side holds every sentence of ``text`` once, in order."""
+    for suffix in DOCUMENT_SUFFIXES:
+        assert (out_dir / f"{name}{suffix}").is_file(), f"{name}{suffix} missing"
+    expected = [sentence for paragraph in split_paragraphs(text) for sentence in split_sentences(paragraph, "fr")]
+    records = [json.loads(line) for line in lines(out_dir / f"{name}.jsonl")]
+    assert [i for record in records for i in record["src_ids"]] == list(range(len(expected)))
+    assert " ".join(record["fr"] for record in records if record["fr"]) == " ".join(expected)
+    assert len(lines(out_dir / f"{name}.fr")) == len(lines(out_dir / f"{name}.en")) == len(records)

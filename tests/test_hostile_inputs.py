@@ -5,7 +5,6 @@ the run before any work (model, output folder)."""
 from __future__ import annotations
 
 import gzip
-import json
 import shutil
 import struct
 import zlib
@@ -13,16 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from aligned import split_sentences
-from tests.cli_helpers import lines, manifest, run_translate
+from tests.cli_helpers import assert_complete, lines, manifest, run_translate
 from translate import atomic
-from translate.paragraphs import split_paragraphs
 
 GOOD_TEXT = (
     "Le Dr Ehud Ur, professeur de médecine à l'Université Dalhousie, a averti que la recherche en était encore à ses débuts.\n\n"
     "« Nous avons à présent des souris de 4 mois qui ne sont pas diabétiques », a-t-il ajouté. Le comité s'est réuni lundi.\n"
 )
-OUTPUT_SUFFIXES = (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv")
 
 
 @pytest.fixture
@@ -31,16 +27,6 @@ def inputs(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     return folder
-
-
-def assert_complete(out_dir: Path, name: str, text: str) -> None:
-    """All files of ``name`` exist and its French side holds every sentence of ``text`` once."""
-    for suffix in OUTPUT_SUFFIXES:
-        assert (out_dir / f"{name}{suffix}").is_file(), f"{name}{suffix} missing"
-    expected = [s for paragraph in split_paragraphs(text) for s in split_sentences(paragraph, "fr")]
-    records = [json.loads(line) for line in lines(out_dir / f"{name}.jsonl")]
-    assert " ".join(r["fr"] for r in records if r["fr"]) == " ".join(expected)
-    assert len(lines(out_dir / f"{name}.fr")) == len(lines(out_dir / f"{name}.en")) == len(records)
 
 
 def assert_nothing_written_for(out_dir: Path, name: str) -> None:

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import lines, run_translate, run_translate_process
+from tests.cli_helpers import DOCUMENT_SUFFIXES, lines, run_translate, run_translate_process
 from translate.run_lock import RunLock
-
-CORPUS_SUFFIXES = (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv")
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +29,7 @@ def documents(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 def corpus_bytes(out_dir: Path) -> dict[str, bytes]:
     """Every corpus file (not the manifest, which records wall time and cache use)."""
-    names = [f"{stem}{suffix}" for stem in ("a", "b") for suffix in CORPUS_SUFFIXES] + ["corpus.fr", "corpus.en", "corpus.tmx"]
+    names = [f"{stem}{suffix}" for stem in ("a", "b") for suffix in DOCUMENT_SUFFIXES] + ["corpus.fr", "corpus.en", "corpus.tmx"]
     return {name: (out_dir / name).read_bytes() for name in names}
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 
-from aligned import split_sentences
-from tests.cli_helpers import lines, manifest, run_translate, run_translate_process
+from tests.cli_helpers import assert_complete, lines, manifest, run_translate, run_translate_process
 from tests.conftest import REPO
-from translate.paragraphs import split_paragraphs
 
 SEEDS = REPO / "seeds"
 
@@ -29,23 +26,12 @@ def seed_names() -> list[str]:
     return sorted(path.stem for path in SEEDS.glob("*.txt"))
 
 
-def test_every_output_file_is_written(seeds_corpus: Path) -> None:
+def test_every_document_is_complete(seeds_corpus: Path) -> None:
     for name in seed_names():
-        for suffix in (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv"):
-            assert (seeds_corpus / f"{name}{suffix}").stat().st_size > 0, suffix
+        assert_complete(seeds_corpus, name, (SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
     for name in ("corpus.fr", "corpus.en", "corpus.tmx", "manifest.json"):
         assert (seeds_corpus / name).is_file()
     assert not list(seeds_corpus.glob(".*.tmp")), "temporary files left behind"
-
-
-def test_every_french_sentence_appears_once_in_order(seeds_corpus: Path) -> None:
-    for name in seed_names():
-        paragraphs = split_paragraphs((SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
-        expected = [sentence for paragraph in paragraphs for sentence in split_sentences(paragraph, "fr")]
-        records = [json.loads(line) for line in lines(seeds_corpus / f"{name}.jsonl")]
-        ids = [i for record in records for i in record["src_ids"]]
-        assert ids == list(range(len(expected)))
-        assert " ".join(record["fr"] for record in records if record["fr"]) == " ".join(expected)
 
 
 def test_french_typography_survives_unchanged(seeds_corpus: Path) -> None:
