@@ -18,10 +18,11 @@ other processes on the machine falls on all of them alike; each figure is the me
   (d) our pipeline on the CTranslate2 backend (default compute type: the converted float32 weights)
   (e) CTranslate2 ``translate_batch`` called directly with its defaults (one call, all inputs,
       pre-tokenized, only the decoding length set), on the same converted model
-Also (d32): (d) with --batch-size 32 --max-batch-tokens 8192; (d8): (d) with --compute-type int8.
+Also (d1): (d) with one CTranslate2 worker using every thread (one batch at a time, as before
+parallel workers); (d8): (d) with --compute-type int8 --batch-size 8.
 
 Run (after `pip install -e .`; about 8 minutes on 2 cores):
-    python benchmarks/throughput.py [--paragraphs 32] [--naive-paragraphs 4] [--new-tokens 64] [--rounds 3] [--beam 1]
+    python benchmarks/throughput.py [--paragraphs 64] [--naive-paragraphs 4] [--new-tokens 64] [--rounds 3] [--beam 1]
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ SYSTEMS = {
     "c": "our pipeline, transformers backend",
     "d": "our pipeline, CTranslate2 backend",
     "e": "CTranslate2 translate_batch, defaults",
-    "d32": "our pipeline, CTranslate2, --batch-size 32 --max-batch-tokens 8192",
-    "d8": "our pipeline, CTranslate2, --compute-type int8",
+    "d1": "our pipeline, CTranslate2, one worker with every thread",
+    "d8": "our pipeline, CTranslate2, --compute-type int8 --batch-size 8",
 }
 
 
@@ -152,13 +153,15 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
 
         # transformers forces </s> at the last step: `new_tokens` steps, the last one </s>.
         return pipeline_run(TransformersBackend(model, settings, threads=threads), new_tokens, new_tokens)
-    if system in ("d", "d8", "d32"):
-        from translate.backends.ctranslate2_backend import CTranslate2Backend
+    if system in ("d", "d1", "d8"):
+        from translate.backends import ctranslate2_backend
 
-        backend = CTranslate2Backend(model, settings, threads=threads, compute_type="int8" if system == "d8" else "default", cache_dir=cache_dir)
+        if system == "d1":
+            ctranslate2_backend.MAX_WORKERS = 1
+        backend = ctranslate2_backend.CTranslate2Backend(model, settings, threads=threads, compute_type="int8" if system == "d8" else "default", cache_dir=cache_dir)
         # The backend leaves transformers' forced last </s> out of the decoding, so a bound of
         # new_tokens + 1 makes it decode exactly new_tokens steps, as the others do.
-        return pipeline_run(backend, new_tokens + 1, new_tokens, *((32, 8192) if system == "d32" else ()))
+        return pipeline_run(backend, new_tokens + 1, new_tokens, *((8, 4096) if system == "d8" else ()))
     if system == "e":
         import ctranslate2
         from transformers import MarianTokenizer
@@ -243,7 +246,7 @@ class Worker:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--paragraphs", type=int, default=32, help="FLORES paragraphs for (b)-(e) (default 32)")
+    parser.add_argument("--paragraphs", type=int, default=64, help="FLORES paragraphs for (b)-(e) (default 64)")
     parser.add_argument("--naive-paragraphs", type=int, default=4, help="paragraphs for the slow baseline (a) (default 4)")
     parser.add_argument("--new-tokens", type=int, default=64, help="tokens decoded per paragraph by every system (default 64)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per system; figures are medians (default 3)")
@@ -269,7 +272,7 @@ def main() -> None:
         conversion = json.loads(subprocess.run(
             [sys.executable, __file__, "--worker", "convert", "--model-dir", str(model_dir), "--cache-dir", str(cache_dir)],
             check=True, capture_output=True, text=True).stdout.splitlines()[-1])
-        systems = ["a", "b", "c", "d", "e", "d32", "d8"]
+        systems = ["a", "b", "c", "d", "e", "d1", "d8"]
         workers = {system: Worker(system, args, model_dir, cache_dir) for system in systems}
         for each in workers.values():  # one at a time: loading and warm-up must not overlap timings
             each.read()

@@ -19,7 +19,7 @@ import torch
 from tests.cli_helpers import manifest, run_translate
 from tests.conftest import REPO
 from translate.backends import DecodingSettings, Output, ctranslate2_backend
-from translate.backends.ctranslate2_backend import CACHE_ENV, CTranslate2Backend
+from translate.backends.ctranslate2_backend import CACHE_ENV, CTranslate2Backend, thread_split
 from translate.backends.loading import BACKENDS, load_backend
 from translate.backends.transformers_backend import TransformersBackend
 from translate.chunking import chunk_paragraph
@@ -78,8 +78,20 @@ class Spy:
 
     def translate_batch(self, source, **options):
         results = self.translator.translate_batch(source, **options)
+        if options.get("asynchronous"):
+            results = [future.result() for future in results]
         self.calls.append((source, options, [result.hypotheses[0] for result in results]))
-        return results
+        return [Finished(result) for result in results] if options.get("asynchronous") else results
+
+
+class Finished:
+    """An asynchronous CTranslate2 result that is already there."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def result(self):
+        return self._result
 
 
 def both(model_dir: Path, beam: int, cache: Path) -> tuple[CTranslate2Backend, TransformersBackend]:
@@ -111,6 +123,29 @@ def test_beam_search_matches_transformers_with_the_same_stopping_rule(ending_mod
     options = spy.calls[0][1]
     assert options["beam_size"] == 4 and options["length_penalty"] == 1.0 and options["repetition_penalty"] == 1.0
     assert options["max_batch_size"] == 0, "the Translator's batches must not be split again"
+
+
+def test_parallel_workers_give_the_same_translations_in_order(ending_model: Path, ct2_cache: Path, french: list[str]) -> None:
+    model, settings = resolve_model(str(ending_model)), DecodingSettings(beam=1)
+    parallel = CTranslate2Backend(model, settings, threads=2, cache_dir=ct2_cache)
+    single = CTranslate2Backend(model, settings, threads=1, cache_dir=ct2_cache)
+    assert (parallel.workers, single.workers) == (2, 1)
+    requests = [(french[k:k + 3], 10 + k) for k in range(0, 30, 3)]
+    expected = [single.translate_batch(texts, bound) for texts, bound in requests]
+    assert list(parallel.translate_batches(requests)) == expected
+    # ...and through the Translator, whose batches keep both workers busy
+    paragraphs = french[:24]
+    reference = Translator(TransformersBackend(model, settings), LengthPolicy(), batch_size=4).translate(paragraphs)
+    assert Translator(parallel, LengthPolicy(), batch_size=4).translate(paragraphs) == reference
+
+
+@pytest.mark.parametrize(("threads", "device", "split"), [
+    (1, "cpu", (1, 1)), (2, "cpu", (2, 1)), (3, "cpu", (3, 1)), (8, "cpu", (4, 2)), (16, "cpu", (4, 4)), (4, "cuda", (1, 4)),
+])
+def test_threads_are_shared_out_among_workers(threads: int, device: str, split: tuple[int, int]) -> None:
+    assert thread_split(threads, device) == split
+    workers, per_worker = thread_split(None, "cpu")
+    assert 1 <= workers <= 4 and per_worker >= 1
 
 
 def test_long_paragraph_is_chunked_and_nothing_is_truncated(endless_model: Path, ct2_cache: Path, french: list[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 import pytest
 
-from translate.backends import DecodingSettings, Output
+from translate.backends import DecodingSettings, OneBatchAtATime, Output
 from translate.backends.transformers_backend import TransformersBackend
 from translate.batching import plan_batches
 from translate.cache import TranslationCache
@@ -22,7 +22,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-class MarkingBackend:
+class MarkingBackend(OneBatchAtATime):
     """Translates by tagging the input, so order and completeness are checkable; counts calls."""
 
     name = "marking"

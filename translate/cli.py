@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--backend", choices=BACKENDS, default="auto", help="translation engine; auto: ctranslate2 when installed, else transformers (default: auto)")
     parser.add_argument("--compute-type", choices=COMPUTE_TYPES, default=DEFAULT_COMPUTE_TYPE, help=f"CTranslate2 weight/compute type (default: {DEFAULT_COMPUTE_TYPE}, the converted model's own, float32)")
-    parser.add_argument("--threads", type=_positive, default=None, help="CPU threads for the model (default: the library's)")
+    parser.add_argument("--threads", type=_positive, default=None, help="CPU threads in all (default: every core with ctranslate2, shared out among up to 4 batches decoded side by side; torch's default with transformers)")
     parser.add_argument("--formats", type=_formats, default=list(FORMATS), help=f"comma-separated output formats (default: {','.join(FORMATS)})")
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")

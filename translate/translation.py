@@ -72,9 +72,9 @@ class Translator:
         uncounted = [piece for piece in todo if piece not in tokens]
         tokens.update(zip(uncounted, self.backend.count_tokens(uncounted)) if uncounted else ())
         lengths = [tokens[piece] for piece in todo]
-        for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens):
-            texts = [todo[index] for index in batch]
-            outputs = self.backend.translate_batch(texts, self.policy.max_new_tokens(max(lengths[index] for index in batch)))
+        batches = [[todo[index] for index in batch] for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)]
+        max_new_tokens = [self.policy.max_new_tokens(max(tokens[text] for text in texts)) for texts in batches]
+        for texts, outputs in zip(batches, self.backend.translate_batches(zip(batches, max_new_tokens))):
             self.stats.batches += 1
             self.stats.translated_pieces += len(texts)
             done.update(zip(texts, outputs))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,21 @@ class MarianTokenCounts:
         return [len(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
 
 
+BatchRequest = tuple[Sequence[str], int]  # texts of one batch, and max_new_tokens for each
+
+
+class OneBatchAtATime:
+    """``translate_batches`` for engines that gain nothing from having several batches in flight."""
+
+    translate_batch: Callable[[Sequence[str], int], list[Output]]
+
+    def translate_batches(self, requests: Iterable[BatchRequest]) -> Iterator[list[Output]]:
+        for texts, max_new_tokens in requests:
+            yield self.translate_batch(texts, max_new_tokens)
+
+
 class Backend(Protocol):
-    """A loaded model that counts tokens and translates one batch."""
+    """A loaded model that counts tokens and translates batches."""
 
     name: str
     max_positions: int  # the model's positions per side; the length policy is derived from it
@@ -44,4 +57,8 @@ class Backend(Protocol):
 
     def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
         """Translate ``texts`` in one batch, producing at most ``max_new_tokens`` tokens each."""
+        ...
+
+    def translate_batches(self, requests: Iterable[BatchRequest]) -> Iterator[list[Output]]:
+        """The outputs of each request, in order; the engine may work on several batches at once."""
         ...

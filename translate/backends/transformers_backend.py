@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from translate.backends import DecodingSettings, MarianTokenCounts, Output
+from translate.backends import DecodingSettings, MarianTokenCounts, OneBatchAtATime, Output
 from translate.model_files import ModelError, ModelFiles, first_line
 
 
-class TransformersBackend(MarianTokenCounts):
+class TransformersBackend(MarianTokenCounts, OneBatchAtATime):
     """Marian through transformers and torch, on CPU or CUDA."""
 
     name = "transformers"
