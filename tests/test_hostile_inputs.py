@@ -75,11 +75,12 @@ def _write(path: Path, data: bytes) -> Path:
         ("Il a dit « oui ». C'était l'été.".encode("latin-1"), "decoded as Windows-1252", "Il a dit « oui ». C'était l'été."),
         ("Il a dit “oui” à l’instant. Fin.".encode("cp1252"), "decoded as Windows-1252", "Il a dit “oui” à l’instant. Fin."),
         ("Élève brillant. Très bien.".encode("utf-16"), "decoded as UTF-16", "Élève brillant. Très bien."),
+        ("Élève brillant. Très bien.".encode("utf-16") + b"\x00\xd8" + "Fin.".encode("utf-16-le"), "1 undecodable UTF-16 sequence(s) (first at byte offset 54) replaced by U+FFFD", "Élève brillant. Très bien.\ufffdFin."),
         ("\ufeffPremière ligne.\r\nSuite.\r\n\r\nDeuxième paragraphe.".encode(), "converted CR/CRLF line endings", "Première ligne. Suite.\n\nDeuxième paragraphe."),
         ("Ligne un.\rLigne deux.".encode(), "converted CR/CRLF line endings", "Ligne un. Ligne deux."),
         ("Un\tmot\u200bcaché\x00 et\x07 des contrôles.".encode(), "removed 3 control or zero-width character(s)", "Un motcaché et des contrôles."),
     ],
-    ids=["windows-1252", "latin-1", "curly-quotes", "utf-16-bom", "crlf-and-bom", "cr-only", "tabs-zero-width-controls-nul"],
+    ids=["windows-1252", "latin-1", "curly-quotes", "utf-16-bom", "utf-16-broken-surrogate", "crlf-and-bom", "cr-only", "tabs-zero-width-controls-nul"],
 )
 def test_damaged_text_is_repaired_and_reported(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, data: bytes, warning: str, expected_text: str) -> None:
     (inputs / "odd.txt").write_bytes(data)

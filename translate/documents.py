@@ -117,8 +117,16 @@ def _looks_binary(data: bytes) -> bool:
 def _decode(data: bytes) -> tuple[str, list[str]]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            note = [] if encoding == "utf-8-sig" else ["decoded as UTF-16 (byte order mark)"]
-            return data.decode(encoding, errors="replace"), note + ["removed byte order mark"]
+            notes = ([] if encoding == "utf-8-sig" else ["decoded as UTF-16 (byte order mark)"]) + ["removed byte order mark"]
+            try:
+                return data.decode(encoding), notes
+            except UnicodeDecodeError as error:
+                # The byte order mark settles the encoding, so the bad units are damage, not a
+                # sign of another encoding: keep the rest and say how much could not be read.
+                text = data.decode(encoding, errors="replace")
+                damaged = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+                name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+                return text, notes + [f"{damaged} undecodable {name} sequence(s) (first at byte offset {error.start}) replaced by U+FFFD"]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
