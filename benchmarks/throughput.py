@@ -21,7 +21,7 @@ other processes on the machine falls on all of them alike; each figure is the me
 Also (d1): (d) with one CTranslate2 worker using every thread (one batch at a time, as before
 parallel workers); (d8): (d) with --compute-type int8 --batch-size 8.
 
-Run (after `pip install -e .`; about 8 minutes on 2 cores):
+Run (after `pip install -e .`; about 5 minutes on 2 idle cores):
     python benchmarks/throughput.py [--paragraphs 64] [--naive-paragraphs 4] [--new-tokens 64] [--rounds 3] [--beam 1]
 """
 
@@ -156,7 +156,7 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
     if system in ("d", "d1", "d8"):
         from translate.backends import ctranslate2_backend
 
-        if system == "d1":
+        if system == "d1":  # each system has its own process, so only (d1) gets one worker
             ctranslate2_backend.MAX_WORKERS = 1
         backend = ctranslate2_backend.CTranslate2Backend(model, settings, threads=threads, compute_type="int8" if system == "d8" else "default", cache_dir=cache_dir)
         # The backend leaves transformers' forced last </s> out of the decoding, so a bound of
