@@ -117,7 +117,8 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
 
     cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
     # The engine is part of the key: int8 weights or another beam stopping rule give other output.
-    engine = f"{backend.name}:{args.compute_type}" if backend.name == "ctranslate2" else backend.name
+    compute_type = args.compute_type if backend.name == "ctranslate2" else None  # transformers ignores it
+    engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
     with Progress("translating", enabled=not args.quiet) as progress:
@@ -129,7 +130,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     stats = translator.stats
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
-        "threads": args.threads, "compute_type": args.compute_type if backend.name == "ctranslate2" else None, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
+        "threads": args.threads, "compute_type": compute_type, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
         "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(
