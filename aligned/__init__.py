@@ -7,8 +7,9 @@
 
 from .aligner import align
 from .beads import BEAD_TYPES, Bead
+from .lexicon import Lexicon
 
-__all__ = ["align", "Bead", "BEAD_TYPES", "split_sentences", "sentence_spans"]
+__all__ = ["align", "Bead", "BEAD_TYPES", "Lexicon", "split_sentences", "sentence_spans"]
 
 
 def __getattr__(name: str):

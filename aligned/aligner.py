@@ -9,6 +9,7 @@ import numpy as np
 
 from .beads import Bead
 from .embedding import embed
+from .lexicon import Lexicon
 from .ngrams import profiles
 from .search import best_path
 from .similarity import Scorer, Side, Weights, length_ratio
@@ -19,6 +20,10 @@ BAND_RADIUS = 8  # sentences either side of the coarse path searched at the fine
 # match bead is exactly right" on Text+Berg dev (where 84% of match beads are).
 CONFIDENCE_SLOPE = 1.0
 CONFIDENCE_OFFSET = -1.27
+# With a dictionary the similarity grows, so merges and length were re-tuned with it
+# (Text+Berg dev only, benchmarks/alignment.py).
+DICTIONARY_WEIGHTS = Weights(lexicon=0.7, ngrams=0.5, length=0.1, skip=-0.26, size_exponent=0.8, priors={
+    (1, 1): 0.0, (1, 2): -0.15, (2, 1): -0.15, (2, 2): -0.3, (1, 3): -0.3, (3, 1): -0.3})
 
 
 def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
@@ -27,6 +32,7 @@ def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
           tgt_translations: Sequence[str] | None = None,
           src_translations: Sequence[str] | None = None,
           translate: Callable[[list[str]], list[str]] | None = None,
+          lexicon: Lexicon | None = None,
           weights: Weights | None = None) -> list[Bead]:
     """Align two lists of sentences; return beads covering both, in order.
 
@@ -52,8 +58,8 @@ def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
     for name, given, size in (("tgt_translations", tgt_translations, n), ("src_translations", src_translations, m)):
         if given is not None and len(given) != size:
             raise ValueError(f"{name} has {len(given)} sentences, expected {size}")
-    src, tgt = _sides(src_sentences, tgt_sentences, tgt_translations, src_translations, paragraph_breaks)
-    w = weights or Weights()
+    src, tgt = _sides(src_sentences, tgt_sentences, tgt_translations, src_translations, paragraph_breaks, lexicon)
+    w = weights or (DICTIONARY_WEIGHTS if lexicon is not None else Weights())
     beads = _search(src, tgt, w)
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), _confidence(gain) if i1 > i0 and j1 > j0 else 0.0)
             for i0, i1, j0, j1, gain in beads]
@@ -64,10 +70,10 @@ def _confidence(gain: float) -> float:
 
 
 def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_translations,
-           paragraph_breaks) -> tuple[Side, Side]:
+           paragraph_breaks, lexicon: Lexicon | None = None) -> tuple[Side, Side]:
     """Features of both sides (one embedding call for everything). A translation,
     where given, replaces its sentence for the n-grams (same language as the other
-    side) and is added to its embedding."""
+    side) and is added to its embedding; the dictionary reads the original sentences."""
     given = tgt_translations if tgt_translations is not None else src_translations
     translation = [] if given is None else list(given)
     src_emb, tgt_emb, mt_emb = np.split(embed(list(src) + list(tgt) + translation), [len(src), len(src) + len(tgt)])
@@ -77,9 +83,11 @@ def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_transla
     elif src_translations is not None:
         tgt_emb, tgt_text = tgt_emb + mt_emb, translation
     breaks = paragraph_breaks or ((), ())
+    bags = (None, None) if lexicon is None else (lexicon.source_bags(src), lexicon.target_bags(tgt))
     return tuple(Side(emb / np.linalg.norm(emb, axis=1, keepdims=True), profiles(text),
-                      np.array([len(s) for s in sents], dtype=np.float64), _indicator(ids, len(sents)))
-                 for emb, text, sents, ids in ((src_emb, src_text, src, breaks[0]), (tgt_emb, tgt_text, tgt, breaks[1])))
+                      np.array([len(s) for s in sents], dtype=np.float64), _indicator(ids, len(sents)), bag)
+                 for emb, text, sents, ids, bag in ((src_emb, src_text, src, breaks[0], bags[0]),
+                                                     (tgt_emb, tgt_text, tgt, breaks[1], bags[1])))
 
 
 def _indicator(ids: Sequence[int], n: int) -> np.ndarray:

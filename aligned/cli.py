@@ -1,7 +1,7 @@
 """Command line: align two files and print beads (vecalign format or TSV).
 
     python -m aligned SRC TGT [--presplit] [--src-lang fr] [--tgt-lang en]
-                              [--format vecalign|tsv] [--sentences]
+                              [--format vecalign|tsv] [--sentences] [--dictionary freedict|FILE]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .aligner import align
 from .beads import Bead
+from .lexicon import DictionaryError, Lexicon
 
 
 class InputError(Exception):
@@ -44,6 +45,15 @@ def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
     return [line.rstrip("\r") for line in lines]
 
 
+def load_dictionary(spec: str | None, src_lang: str, tgt_lang: str) -> Lexicon | None:
+    """`--dictionary`: none, 'freedict' (installed FreeDict files), or a file."""
+    if spec is None:
+        return None
+    if spec == "freedict":
+        return Lexicon.freedict(src_lang, tgt_lang)
+    return Lexicon.load(spec)
+
+
 def format_bead(bead: Bead, fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
     if fmt == "vecalign":
         return bead.to_vecalign()
@@ -63,11 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="vecalign: '[0, 1]:[0]:0.912' (0-based ids); tsv: ids, score and texts")
     parser.add_argument("--sentences", action="store_true",
                         help="first print the split sentences, '#src<TAB>id<TAB>text' and '#tgt ...'")
+    parser.add_argument("--dictionary", metavar="freedict|FILE",
+                        help="bilingual dictionary, a fourth signal: 'freedict' (the installed FreeDict "
+                             "dictionaries for the two languages, e.g. apt-get install dict-freedict-deu-fra), "
+                             "a FreeDict .index file, or a TSV of 'source<TAB>target' lines")
     args = parser.parse_args(argv)
     try:
         src = read_sentences(args.src, args.presplit, args.src_lang)
         tgt = read_sentences(args.tgt, args.presplit, args.tgt_lang)
-    except InputError as error:
+        lexicon = load_dictionary(args.dictionary, args.src_lang, args.tgt_lang)
+    except (InputError, DictionaryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.sentences:
@@ -76,6 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{label}\t{k}\t{sentence}")
     if args.format == "tsv":
         print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
-    for bead in align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang):
+    for bead in align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, lexicon=lexicon):
         print(format_bead(bead, args.format, src, tgt))
     return 0

@@ -1,7 +1,8 @@
-"""Bead scores from three signals: sentence embeddings, character n-grams, length.
+"""Bead scores from sentence embeddings, character n-grams, length and, when a
+bilingual dictionary is given, dictionary translations.
 
-Every signal is additive over sentences (sum of unit embeddings, sum of n-gram
-counts, sum of characters), so the features of a span of sentences come from
+Every signal is additive over sentences (sum of unit embeddings, sum of n-gram or
+word counts, sum of characters), so the features of a span of sentences come from
 prefix sums: each sentence is embedded once, never a concatenation.
 
 Cosines are made comparable across sentences the way vecalign does it, by
@@ -36,6 +37,7 @@ class Weights:
     priors: dict[tuple[int, int], float] = field(default_factory=lambda: {
         (1, 1): 0.0, (1, 2): -0.15, (2, 1): -0.15, (2, 2): -0.3, (1, 3): -0.2, (3, 1): -0.2})
     paragraph: float = 0.3  # soft anchor: bonus when a bead starts a paragraph on both sides
+    lexicon: float = 0.0  # weight of the dictionary signal (used only with a Lexicon)
 
 
 @dataclass
@@ -46,15 +48,21 @@ class Side:
     grams: np.ndarray  # (n, buckets) n-gram counts
     chars: np.ndarray  # (n,) characters
     breaks: np.ndarray  # (n,) 1.0 where a paragraph starts, else 0.0
+    lexical: np.ndarray | None = None  # (n, buckets) dictionary bags (see lexicon.py), if any
 
     def __len__(self) -> int:
         return len(self.chars)
 
+    def signals(self) -> dict[str, np.ndarray]:
+        """Similarity signals by their Weights field: vectors compared by cosine."""
+        found = {"embedding": self.embeddings, "ngrams": self.grams}
+        return found if self.lexical is None else found | {"lexicon": self.lexical}
+
     def pooled(self, k: int) -> Side:
         """Merge each run of k consecutive sentences into one unit (for coarse search)."""
         ends = np.arange(0, len(self), k)
-        return Side(*(np.add.reduceat(a, ends, axis=0) for a in
-                      (self.embeddings, self.grams, self.chars, self.breaks)))
+        return Side(*(None if a is None else np.add.reduceat(a, ends, axis=0) for a in
+                      (self.embeddings, self.grams, self.chars, self.breaks, self.lexical)))
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -66,23 +74,30 @@ class Spans:
 
     def __init__(self, side: Side, other: Side):
         self.n = len(side)
-        # The other side's sentences stand in for random sentences.
-        mean_other = [_unit(_unit(x).sum(0)) for x in (other.embeddings, other.grams)]
-        self.emb, self.grams, self.emb_hub, self.gram_hub, self.chars = {}, {}, {}, {}, {}
-        prefix = [np.concatenate([np.zeros((1,) + a.shape[1:], a.dtype), np.cumsum(a, 0)])
-                  for a in (side.embeddings, side.grams, side.chars)]
-        for w in _WIDTHS:
-            emb, grams, chars = (self._span_sums(p, w) for p in prefix)
-            self.emb[w], self.grams[w] = _unit(emb), _unit(grams)
-            self.emb_hub[w], self.gram_hub[w] = self.emb[w] @ mean_other[0], self.grams[w] @ mean_other[1]
-            self.chars[w] = chars
+        # unit[signal][width]: unit span vectors; hub[signal][width]: their cosine with
+        # the other side's mean direction (the other side's sentences stand in for
+        # random sentences).
+        self.unit: dict[str, dict[int, np.ndarray]] = {}
+        self.hub: dict[str, dict[int, np.ndarray]] = {}
+        theirs = other.signals()
+        for name, vectors in side.signals().items():
+            mean_other = _unit(_unit(theirs[name]).sum(0))
+            prefix = _prefix(vectors)
+            self.unit[name] = {w: _unit(_span_sums(prefix, w)) for w in _WIDTHS}
+            self.hub[name] = {w: self.unit[name][w] @ mean_other for w in _WIDTHS}
+        self.chars = {w: _span_sums(_prefix(side.chars), w) for w in _WIDTHS}
         self.starts = side.breaks
 
-    def _span_sums(self, prefix: np.ndarray, w: int) -> np.ndarray:
-        """Sum over the span [end - w, end) for each end; zero where end < w."""
-        out = np.zeros_like(prefix)
-        out[w:] = prefix[w:] - prefix[:-w]
-        return out
+
+def _prefix(a: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.zeros((1,) + a.shape[1:], a.dtype), np.cumsum(a, 0)])
+
+
+def _span_sums(prefix: np.ndarray, w: int) -> np.ndarray:
+    """Sum over the span [end - w, end) for each end; zero where end < w."""
+    out = np.zeros_like(prefix)
+    out[w:] = prefix[w:] - prefix[:-w]
+    return out
 
 
 def length_ratio(src_chars: float, tgt_chars: float) -> float:
@@ -108,11 +123,12 @@ class Scorer:
         j = np.arange(cols.start, cols.stop)[None, :]
         out = {}
         for a, b in MATCH_TYPES:
-            emb = s.emb[a][rows] @ t.emb[b][cols].T - (s.emb_hub[a][rows][:, None] + t.emb_hub[b][cols][None, :]) / 2
-            grams = s.grams[a][rows] @ t.grams[b][cols].T - (s.gram_hub[a][rows][:, None] + t.gram_hub[b][cols][None, :]) / 2
+            similarity = sum(getattr(w, name) * (s.unit[name][a][rows] @ t.unit[name][b][cols].T
+                                                  - (s.hub[name][a][rows][:, None] + t.hub[name][b][cols][None, :]) / 2)
+                             for name in s.unit)
             la, lb = s.chars[a][rows][:, None], t.chars[b][cols][None, :]
             delta2 = (lb - self.ratio * la) ** 2 / (w.length_variance * (self.ratio * la + lb) / 2 + 1.0)
-            score = ((a + b) / 2) ** w.size_exponent * (w.embedding * emb + w.ngrams * grams)
+            score = ((a + b) / 2) ** w.size_exponent * similarity
             score += w.priors[(a, b)] - w.length * np.minimum(delta2, 50.0) / 2
             if self.use_breaks:
                 score += w.paragraph * self._anchor(i - a, j - b)

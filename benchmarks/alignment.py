@@ -11,6 +11,11 @@ over the documents of a set. Sets:
   harder with a fixed seed: on the English side some adjacent sentences are merged
   into one line and a few are deleted; the gold beads record what was done.
 
+Each set is also aligned with the installed FreeDict dictionaries for its languages
+(`apt-get install dict-freedict-deu-fra dict-freedict-fra-deu dict-freedict-fra-eng
+dict-freedict-eng-fra`), where they are installed; the dictionary is loaded before
+the clock starts, like the embedding model.
+
 --scaling times synthetic documents of growing length (up to 10,000 x 10,000).
 """
 
@@ -26,7 +31,8 @@ from pathlib import Path
 import galechurch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from aligned import Bead, align  # noqa: E402
+from aligned import Bead, Lexicon, align  # noqa: E402
+from aligned.lexicon import DictionaryError  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
 from tests.flores import flores_documents  # noqa: E402
 
@@ -78,6 +84,19 @@ def ours(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -
     return align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang)
 
 
+def ours_with(lexicon: Lexicon) -> Aligner:
+    return lambda src, tgt, src_lang, tgt_lang: align(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, lexicon=lexicon)
+
+
+def freedict(src_lang: str, tgt_lang: str) -> Lexicon | None:
+    """The installed FreeDict dictionaries for a language pair, or None (with a note)."""
+    try:
+        return Lexicon.freedict(src_lang, tgt_lang)
+    except DictionaryError as error:
+        print(f"(no dictionary row: {error})", file=sys.stderr)
+        return None
+
+
 def gale_church(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str) -> list[Bead]:
     if not src or not tgt:  # the package wants both sides
         return align(src, tgt)
@@ -108,10 +127,13 @@ def report(names: Sequence[str]) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         docs = SETS[name]()
+        lexicon = freedict(*docs[0][3:])
         base = evaluate(gale_church, docs)
-        mine = evaluate(ours, docs)
-        for label, s in (("Gale-Church", base), ("aligned", mine)):
-            delta = f"{mine['f1_strict'] - base['f1_strict']:+.3f}" if label == "aligned" else ""
+        rows = [("Gale-Church", base), ("aligned", evaluate(ours, docs))]
+        if lexicon is not None:
+            rows.append(("aligned + FreeDict", evaluate(ours_with(lexicon), docs)))
+        for label, s in rows:
+            delta = f"{s['f1_strict'] - base['f1_strict']:+.3f}" if label != "Gale-Church" else ""
             print(f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
                   f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
                   f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {delta} |", flush=True)
@@ -122,17 +144,21 @@ def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
     the English side shuffled locally by merges and deletions (so the path is not trivial)."""
     fra = _lines(DATA / "newstest2014" / "newstest2014.fra") + _lines(DATA / "flores200-devtest" / "fra.devtest")
     eng = _lines(DATA / "newstest2014" / "newstest2014.eng") + _lines(DATA / "flores200-devtest" / "eng.devtest")
-    print("| sentences (src x tgt) | seconds | strict F1 |")
-    print("|---|---|---|")
+    lexicon = freedict("fr", "en")
+    print("| sentences (src x tgt) | seconds | strict F1 | seconds + FreeDict | strict F1 + FreeDict |")
+    print("|---|---|---|---|---|")
     for size in sizes:
         src = [fra[k % len(fra)] for k in range(size)]
         src, tgt, gold, _, _ = _damage(src, [eng[k % len(eng)] for k in range(size)],
                                        random.Random(size), 0.1, 0.02)
-        start = time.perf_counter()
-        predicted = align(src, tgt)
-        seconds = time.perf_counter() - start
-        f1 = score_pooled([[(b.src, b.tgt) for b in predicted]], [[(b.src, b.tgt) for b in gold]])["f1_strict"]
-        print(f"| {len(src)} x {len(tgt)} | {seconds:.1f} | {f1:.3f} |", flush=True)
+        cells = []
+        for aligner in (ours, None if lexicon is None else ours_with(lexicon)):
+            if aligner is None:
+                cells += ["", ""]
+                continue
+            scores = evaluate(aligner, [(src, tgt, gold, "fr", "en")])
+            cells += [f"{scores['seconds']:.1f}", f"{scores['f1_strict']:.3f}"]
+        print(f"| {len(src)} x {len(tgt)} | {' | '.join(cells)} |", flush=True)
 
 
 def main() -> None:
