@@ -3,7 +3,8 @@
     python benchmarks/alignment.py [--sets textberg-dev textberg-test flores] [--scaling]
 
 Scores are vecalign's strict and lax precision/recall/F1 (eval.alignment), pooled
-over the documents of a set. Sets:
+over the documents of a set; differences in strict F1 come with a 95% interval from a
+paired bootstrap over 20-sentence chunks (eval.alignment_bootstrap). Sets:
 
 - Text+Berg de-fr (Sennrich & Volk, redistributed with vecalign, GPL-2): the
   standard benchmark; dev for tuning, the 7 test documents pooled for reporting.
@@ -27,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import galechurch
 
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aligned import Bead, Lexicon, align  # noqa: E402
 from aligned.lexicon import DictionaryError  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
+from eval.alignment_bootstrap import paired_bootstrap  # noqa: E402
 from tests.flores import flores_documents  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the repo
@@ -108,35 +111,51 @@ def gale_church(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang:
 Aligner = Callable[[Sequence[str], Sequence[str], str, str], list[Bead]]
 
 
-def evaluate(aligner: Aligner, docs: list[Doc]) -> dict[str, float]:
+class Run(NamedTuple):
+    """One aligner on one set: pooled vecalign scores (and seconds), and its beads."""
+
+    scores: dict[str, float]
+    predicted: list[list[tuple[tuple[int, ...], tuple[int, ...]]]]
+
+
+def evaluate(aligner: Aligner, docs: list[Doc]) -> Run:
     """Pooled vecalign scores and wall-clock seconds of one aligner on one set."""
     start = time.perf_counter()
     predicted = [aligner(src, tgt, sl, tl) for src, tgt, _, sl, tl in docs]
     seconds = time.perf_counter() - start
-    scores = score_pooled([[(b.src, b.tgt) for b in p] for p in predicted],
-                          [[(b.src, b.tgt) for b in gold] for _, _, gold, _, _ in docs])
-    return scores | {"seconds": seconds}
+    pairs = [[(b.src, b.tgt) for b in p] for p in predicted]
+    return Run(score_pooled(pairs, _gold(docs)) | {"seconds": seconds}, pairs)
+
+
+def _gold(docs: list[Doc]) -> list[list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    return [[(b.src, b.tgt) for b in gold] for _, _, gold, _, _ in docs]
 
 
 SETS = {"textberg-dev": lambda: textberg("dev"), "textberg-test": lambda: textberg("test"), "flores": flores}
 
 
 def report(names: Sequence[str]) -> None:
+    """The table: scores per set and aligner; differences in strict F1 with a 95% interval
+    from a paired bootstrap over 20-sentence chunks (eval.alignment_bootstrap)."""
     align(["Un."], ["One."])  # load the embedding model outside the timings
-    print("| set | aligner | P strict | R strict | F1 strict | P lax | R lax | F1 lax | seconds | ΔF1 strict |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| set | aligner | P strict | R strict | F1 strict | P lax | R lax | F1 lax | seconds "
+          "| ΔF1 strict vs Gale-Church [95% CI] | ΔF1 strict vs aligned [95% CI] |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         docs = SETS[name]()
         lexicon = freedict(*docs[0][3:])
         base = evaluate(gale_church, docs)
-        rows = [("Gale-Church", base), ("aligned", evaluate(ours, docs))]
+        plain = evaluate(ours, docs)
+        rows = [("Gale-Church", base, ()), ("aligned", plain, (base,))]
         if lexicon is not None:
-            rows.append(("aligned + FreeDict", evaluate(ours_with(lexicon), docs)))
-        for label, s in rows:
-            delta = f"{s['f1_strict'] - base['f1_strict']:+.3f}" if label != "Gale-Church" else ""
+            rows.append(("aligned + FreeDict", evaluate(ours_with(lexicon), docs), (base, plain)))
+        for label, run, baselines in rows:
+            deltas = [str(paired_bootstrap(run.predicted, other.predicted, _gold(docs))) for other in baselines]
+            s = run.scores
             print(f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
                   f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
-                  f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {delta} |", flush=True)
+                  f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {' | '.join(deltas + [''] * (2 - len(deltas)))} |",
+                  flush=True)
 
 
 def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
@@ -156,7 +175,7 @@ def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
             if aligner is None:
                 cells += ["", ""]
                 continue
-            scores = evaluate(aligner, [(src, tgt, gold, "fr", "en")])
+            scores = evaluate(aligner, [(src, tgt, gold, "fr", "en")]).scores
             cells += [f"{scores['seconds']:.1f}", f"{scores['f1_strict']:.3f}"]
         print(f"| {len(src)} x {len(tgt)} | {' | '.join(cells)} |", flush=True)
 

@@ -70,26 +70,28 @@ def _pairs(beads: Iterable[BeadLike]) -> set[_Pair]:
     return {(tuple(b[0]), tuple(b[1])) for b in beads if len(b[0]) or len(b[1])}
 
 
-def _one_to_one_or_more(beads: Iterable[BeadLike]) -> list[BeadLike]:
+def one_to_one_or_more(beads: Iterable[BeadLike]) -> list[BeadLike]:
     """Drop deletions and insertions, as vecalign does before computing recall."""
     return [b for b in beads if len(b[0]) and len(b[1])]
 
 
-def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[int, int, int, int]:
-    """vecalign's ``_precision``: strict hits, strict misses, lax hits, lax misses of ``test``."""
-    gold_pairs, test_pairs = _pairs(gold), _pairs(test)
+def hits(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> dict[_Pair, tuple[bool, bool]]:
+    """vecalign's ``_precision`` bead by bead: (strict hit, lax hit) of each distinct ``test`` pair."""
+    gold_pairs = _pairs(gold)
     gold_targets: dict[int, set[int]] = defaultdict(set)  # source id -> gold target ids
     for src, tgt in gold_pairs:
         for i in src:
             gold_targets[i].update(tgt)
-    strict = lax = 0
-    for src, tgt in test_pairs:
-        if (src, tgt) in gold_pairs:
-            strict += 1
-            lax += 1
-        elif set(tgt) & set().union(*(gold_targets.get(i, ()) for i in src)):
-            lax += 1
-    return strict, len(test_pairs) - strict, lax, len(test_pairs) - lax
+    return {(src, tgt): ((src, tgt) in gold_pairs,
+                         (src, tgt) in gold_pairs or bool(set(tgt) & set().union(*(gold_targets.get(i, ()) for i in src))))
+            for src, tgt in _pairs(test)}
+
+
+def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[int, int, int, int]:
+    """vecalign's ``_precision``: strict hits, strict misses, lax hits, lax misses of ``test``."""
+    found = hits(gold, test).values()
+    strict, lax = sum(s for s, _ in found), sum(lx for _, lx in found)
+    return strict, len(found) - strict, lax, len(found) - lax
 
 
 def _ratio(hits: int, misses: int) -> float:
@@ -113,7 +115,7 @@ def score_pooled(pred_docs: Sequence[Iterable[BeadLike]],
     for pred, gold in zip(pred_docs, gold_docs):
         pred, gold = list(pred), list(gold)
         p_counts = [a + b for a, b in zip(p_counts, _match_counts(gold, pred))]
-        recall = _match_counts(_one_to_one_or_more(pred), _one_to_one_or_more(gold))
+        recall = _match_counts(one_to_one_or_more(pred), one_to_one_or_more(gold))
         r_counts = [a + b for a, b in zip(r_counts, recall)]
     scores = {}
     for kind, offset in (("strict", 0), ("lax", 2)):
