@@ -60,13 +60,13 @@ class Lexicon:
         self.table = {word: frozenset(stems) for word, stems in table.items() if stems}
         if not self.table:
             raise DictionaryError(f"{name}: no translations found; give a FreeDict .index file or a TSV of 'source<TAB>target' lines")
-        self.name = name
         by_prefix: dict[str, set[str]] = defaultdict(set)
         for word, stems in self.table.items():
             by_prefix[word[:SOURCE_PREFIX]] |= stems
         self._by_prefix = dict(by_prefix)
 
     def __len__(self) -> int:
+        """Source words with at least one translation."""
         return len(self.table)
 
     def translations(self, word: str) -> frozenset[str]:

@@ -51,6 +51,7 @@ def test_freedict_entries_give_translations_and_skip_glosses(tmp_path):
     write_dictd(tmp_path, "freedict-fra-deu", FRA_DEU)
     forward = write_dictd(tmp_path, "freedict-deu-fra", DEU_FRA)
     lexicon = Lexicon.freedict("de", "fr", root=tmp_path)
+    assert len(lexicon) == 3  # gipfel, gehen, schnee
     assert lexicon.translations("gipfel") == {"somme", "cime", "apoge"}  # target words cut to 5 letters
     assert lexicon.translations("gehen") == {"aller", "march"}  # "2." sense references dropped
     assert lexicon.translations("schnee") == {"neige"}  # from the reverse dictionary
