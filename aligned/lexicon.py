@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .ngrams import fold
 
 BUCKETS = 4096
 FREEDICT_DIR = Path("/usr/share/dictd")
@@ -44,9 +45,7 @@ class DictionaryError(ValueError):
 
 def words(text: str) -> list[str]:
     """Lower-case, accent-free words of at least MIN_LETTERS letters."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return [w for w in _WORD.findall(plain) if len(w) >= MIN_LETTERS]
+    return [w for w in _WORD.findall(fold(text)) if len(w) >= MIN_LETTERS]
 
 
 def _bucket(stem: str) -> int:

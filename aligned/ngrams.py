@@ -18,11 +18,15 @@ BUCKETS = 2048  # hashed n-gram dimensions: collisions are rare enough at this s
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+def fold(text: str) -> str:
+    """Lower-case, without accents ("Évêque" -> "eveque"): how both sides' words are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
     """Lower-case ASCII letters and digits, words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " " + _NON_WORD.sub(" ", stripped).strip() + " "
+    return " " + _NON_WORD.sub(" ", fold(text)).strip() + " "
 
 
 def profiles(sentences: Sequence[str], n: int = 3, buckets: int = BUCKETS) -> np.ndarray:
