@@ -143,6 +143,7 @@ def report(names: Sequence[str]) -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         docs = SETS[name]()
+        gold = _gold(docs)
         lexicon = freedict(*docs[0][3:])
         base = evaluate(gale_church, docs)
         plain = evaluate(ours, docs)
@@ -150,7 +151,7 @@ def report(names: Sequence[str]) -> None:
         if lexicon is not None:
             rows.append(("aligned + FreeDict", evaluate(ours_with(lexicon), docs), (base, plain)))
         for label, run, baselines in rows:
-            deltas = [str(paired_bootstrap(run.predicted, other.predicted, _gold(docs))) for other in baselines]
+            deltas = [str(paired_bootstrap(run.predicted, other.predicted, gold)) for other in baselines]
             s = run.scores
             print(f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
                   f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
@@ -171,13 +172,10 @@ def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
         src, tgt, gold, _, _ = _damage(src, [eng[k % len(eng)] for k in range(size)],
                                        random.Random(size), 0.1, 0.02)
         cells = []
-        for aligner in (ours, None if lexicon is None else ours_with(lexicon)):
-            if aligner is None:
-                cells += ["", ""]
-                continue
+        for aligner in [ours] + ([] if lexicon is None else [ours_with(lexicon)]):
             scores = evaluate(aligner, [(src, tgt, gold, "fr", "en")]).scores
             cells += [f"{scores['seconds']:.1f}", f"{scores['f1_strict']:.3f}"]
-        print(f"| {len(src)} x {len(tgt)} | {' | '.join(cells)} |", flush=True)
+        print(f"| {len(src)} x {len(tgt)} | {' | '.join(cells + [''] * (4 - len(cells)))} |", flush=True)
 
 
 def main() -> None:

@@ -82,9 +82,11 @@ def hits(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> dict[_Pair, tupl
     for src, tgt in gold_pairs:
         for i in src:
             gold_targets[i].update(tgt)
-    return {(src, tgt): ((src, tgt) in gold_pairs,
-                         (src, tgt) in gold_pairs or bool(set(tgt) & set().union(*(gold_targets.get(i, ()) for i in src))))
-            for src, tgt in _pairs(test)}
+    found = {}
+    for src, tgt in _pairs(test):
+        strict = (src, tgt) in gold_pairs
+        found[src, tgt] = strict, strict or bool(set(tgt) & set().union(*(gold_targets.get(i, ()) for i in src)))
+    return found
 
 
 def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[int, int, int, int]:
