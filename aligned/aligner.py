@@ -22,8 +22,7 @@ CONFIDENCE_SLOPE = 1.0
 CONFIDENCE_OFFSET = -1.27
 # With a dictionary the similarity grows, so merges and length were re-tuned with it
 # (Text+Berg dev only, benchmarks/alignment.py).
-DICTIONARY_WEIGHTS = Weights(lexicon=0.7, ngrams=0.5, length=0.1, skip=-0.26, size_exponent=0.8, priors={
-    (1, 1): 0.0, (1, 2): -0.15, (2, 1): -0.15, (2, 2): -0.3, (1, 3): -0.3, (3, 1): -0.3})
+DICTIONARY_WEIGHTS = Weights(lexicon=0.7, ngrams=0.5, length=0.1, skip=-0.26, size_exponent=0.8, priors={})
 
 
 def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
@@ -36,7 +35,7 @@ def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
           weights: Weights | None = None) -> list[Bead]:
     """Align two lists of sentences; return beads covering both, in order.
 
-    Bead shapes are 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3 and 3-1. `Bead.score` is a
+    Bead shapes are 0-1, 1-0 and every match of up to 6 sentences (BEAD_TYPES). `Bead.score` is a
     confidence in (0, 1) for matches (about the probability that the bead is
     exactly right) and 0.0 for unaligned sentences.
 

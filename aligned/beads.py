@@ -5,9 +5,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-#: Bead shapes the aligner may output, as (source sentences, target sentences).
-#: At most 4 sentences per bead: longer beads are rare and make the search slower.
-BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+#: Bead shapes the aligner may output, as (source sentences, target sentences): 0-1, 1-0
+#: and every match of up to 6 sentences (1-1 ... 1-5, 2-4, 3-3 ...). Literary translators
+#: merge and split freely (Text+Berg dev has 21 gold beads of 5 or more sentences); longer
+#: beads are rarer still and each added width makes the search slower.
+MAX_BEAD_SENTENCES = 6
+BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0)) + tuple(
+    (a, size - a) for size in range(2, MAX_BEAD_SENTENCES + 1) for a in range(1, size))
 
 
 @dataclass(frozen=True)

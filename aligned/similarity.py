@@ -34,10 +34,19 @@ class Weights:
     length_variance: float = 4.5  # Gale-Church's s^2 (chars)
     skip: float = -0.32  # score of a 0-1 / 1-0 bead
     size_exponent: float = 1.0  # similarity is weighted by (sentences in bead / 2) ** this
-    priors: dict[tuple[int, int], float] = field(default_factory=lambda: {
-        (1, 1): 0.0, (1, 2): -0.15, (2, 1): -0.15, (2, 2): -0.3, (1, 3): -0.2, (3, 1): -0.2})
+    merge: float = -0.15  # added per sentence beyond two in a match bead (2-2: twice) ...
+    long_merge: float = -0.2  # ... and this per sentence beyond four (a 1-5 bead: 2 x merge + long_merge)
+    priors: dict[tuple[int, int], float] = field(default_factory=lambda: {(1, 3): -0.2, (3, 1): -0.2})  # exceptions to `merge`
     paragraph: float = 0.3  # soft anchor: bonus when a bead starts a paragraph on both sides
     lexicon: float = 0.0  # weight of the dictionary signal (used only with a Lexicon)
+
+    def prior(self, a: int, b: int) -> float:
+        """Score added to every a-b match bead: a cost per merged sentence, so that larger
+        beads must earn their place through similarity and length. Sentences beyond four
+        cost more: nearly as much as leaving them out (`skip`), or long beads would become
+        a cheap way to swallow a block of unaligned sentences."""
+        size = a + b
+        return self.priors.get((a, b), self.merge * (min(size, 4) - 2) + self.long_merge * max(size - 4, 0))
 
 
 @dataclass
@@ -70,7 +79,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 class Spans:
-    """Features of every span of 1..3 sentences, indexed by span end (0..n)."""
+    """Features of every span of 1..5 sentences (the widths in match beads), indexed by span end (0..n)."""
 
     def __init__(self, side: Side, other: Side):
         self.n = len(side)
@@ -129,7 +138,7 @@ class Scorer:
             la, lb = s.chars[a][rows][:, None], t.chars[b][cols][None, :]
             delta2 = (lb - self.ratio * la) ** 2 / (w.length_variance * (self.ratio * la + lb) / 2 + 1.0)
             score = ((a + b) / 2) ** w.size_exponent * similarity
-            score += w.priors[(a, b)] - w.length * np.minimum(delta2, 50.0) / 2
+            score += w.prior(a, b) - w.length * np.minimum(delta2, 50.0) / 2
             if self.use_breaks:
                 score += w.paragraph * self._anchor(i - a, j - b)
             out[(a, b)] = np.where((i >= a) & (j >= b), score, -np.inf)

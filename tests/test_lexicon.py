@@ -87,8 +87,7 @@ def test_dictionary_decides_when_it_is_the_only_signal(tmp_path):
     tsv.write_text("Gipfel\tsommet\nweiss\tblanc\nBrot\tpain\nassen\tmangeons\n", encoding="utf-8")
     src = ["Der Gipfel war weiss.", "Wir assen Brot."]
     tgt = ["Le sommet était blanc.", "Il pleuvait fort.", "Nous mangeons du pain."]
-    merges = {(a, b): -5.0 for a, b in [(1, 2), (2, 1), (2, 2), (1, 3), (3, 1)]}
-    only_dictionary = Weights(embedding=0.0, ngrams=0.0, lexicon=1.0, length=0.0, priors={(1, 1): 0.0} | merges)
+    only_dictionary = Weights(embedding=0.0, ngrams=0.0, lexicon=1.0, length=0.0, merge=-5.0, priors={})
     beads = align(src, tgt, src_lang="de", tgt_lang="fr", lexicon=Lexicon.load(tsv), weights=only_dictionary)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
     blind = align(src, tgt, src_lang="de", tgt_lang="fr", weights=only_dictionary)
