@@ -98,6 +98,16 @@ def test_flores_document_with_merged_sentences(shared_data):
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,)), ((4, 5), (3,))]
 
 
+@pytest.mark.parametrize("start", [0, 40])
+def test_five_sentences_translated_as_one(shared_data, start):
+    """A translator who joins five sentences into one line gets one 5-1 bead, not a
+    3-1 bead and two sentences left unaligned."""
+    fra = _lines(shared_data / "flores200-devtest" / "fra.devtest")[start:start + 7]
+    eng = _lines(shared_data / "flores200-devtest" / "eng.devtest")[start:start + 7]
+    beads = align(fra, [eng[0], " ".join(eng[1:6]), eng[6]])
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1, 2, 3, 4, 5), (1,)), ((6,), (2,))]
+
+
 def test_machine_translation_signal(shared_data):
     """With the reference itself given as the 'translation', a shuffled pairing is still found."""
     fra = _lines(shared_data / "flores200-devtest" / "fra.devtest")[200:210]
