@@ -79,7 +79,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 class Spans:
-    """Features of every span of 1..5 sentences (the widths in match beads), indexed by span end (0..n)."""
+    """Features of spans of every width a match bead uses (1 to 5 sentences), indexed by span end (0..n)."""
 
     def __init__(self, side: Side, other: Side):
         self.n = len(side)
