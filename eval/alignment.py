@@ -96,11 +96,12 @@ def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[i
     return strict, len(found) - strict, lax, len(found) - lax
 
 
-def _ratio(hits: int, misses: int) -> float:
+def fraction(hits: float, misses: float) -> float:
+    """Precision or recall from counts; 0.0 when there is nothing to count."""
     return hits / (hits + misses) if hits + misses else 0.0
 
 
-def _f1(precision: float, recall: float) -> float:
+def f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
@@ -121,10 +122,10 @@ def score_pooled(pred_docs: Sequence[Iterable[BeadLike]],
         r_counts = [a + b for a, b in zip(r_counts, recall)]
     scores = {}
     for kind, offset in (("strict", 0), ("lax", 2)):
-        precision = _ratio(*p_counts[offset:offset + 2])
-        recall = _ratio(*r_counts[offset:offset + 2])
+        precision = fraction(*p_counts[offset:offset + 2])
+        recall = fraction(*r_counts[offset:offset + 2])
         scores |= {f"precision_{kind}": precision, f"recall_{kind}": recall,
-                   f"f1_{kind}": _f1(precision, recall)}
+                   f"f1_{kind}": f1(precision, recall)}
     return scores
 
 

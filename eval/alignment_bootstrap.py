@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from eval.alignment import BeadLike, hits, one_to_one_or_more
+from eval.alignment import BeadLike, f1, fraction, hits, one_to_one_or_more
 
 
 class Comparison(NamedTuple):
@@ -62,12 +62,10 @@ def chunk_counts(pred: Iterable[BeadLike], gold: Iterable[BeadLike], chunk: int,
     return counts
 
 
-def _f1(counts: np.ndarray) -> np.ndarray:
-    """Strict F1 from summed counts (last axis: the four columns of chunk_counts)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.nan_to_num(counts[..., 0] / counts[..., 1])
-        recall = np.nan_to_num(counts[..., 2] / counts[..., 3])
-        return np.nan_to_num(2 * precision * recall / (precision + recall))
+def _strict_f1(counts: np.ndarray) -> float:
+    """Strict F1 from summed counts (the four columns of chunk_counts), as score_pooled computes it."""
+    hits_predicted, predicted, hits_gold, gold = counts
+    return f1(fraction(hits_predicted, predicted - hits_predicted), fraction(hits_gold, gold - hits_gold))
 
 
 def paired_bootstrap(a_docs: Sequence[Iterable[BeadLike]], b_docs: Sequence[Iterable[BeadLike]],
@@ -82,7 +80,7 @@ def paired_bootstrap(a_docs: Sequence[Iterable[BeadLike]], b_docs: Sequence[Iter
     a, b = (np.concatenate([chunk_counts(triple[k], triple[2], chunk, n) for triple, n in zip(docs, sizes)])
             for k in (0, 1))
     draws = np.random.default_rng(seed).integers(0, len(a), size=(samples, len(a)))
-    differences = _f1(a[draws].sum(1)) - _f1(b[draws].sum(1))
-    f1_a, f1_b = float(_f1(a.sum(0))), float(_f1(b.sum(0)))
+    differences = np.array([_strict_f1(x) - _strict_f1(y) for x, y in zip(a[draws].sum(1), b[draws].sum(1))])
+    f1_a, f1_b = float(_strict_f1(a.sum(0))), float(_strict_f1(b.sum(0)))
     low, high = np.percentile(differences, [2.5, 97.5])
     return Comparison(f1_a, f1_b, f1_a - f1_b, float(low), float(high), float(np.mean(differences <= 0)))
