@@ -14,6 +14,7 @@ cosines with a set is the cosine with the set's mean direction).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -78,35 +79,57 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
 
 
+class SpanVectors(NamedTuple):
+    """Spans of one width for a run of span ends, in one signal."""
+
+    unit: np.ndarray  # (ends, dims) unit span vectors
+    hub: np.ndarray  # (ends,) their cosine with the other side's mean direction
+
+
 class Spans:
-    """Features of spans of every width a match bead uses (1 to 5 sentences), indexed by span end (0..n)."""
+    """Features of spans of every width a match bead uses (1 to 5 sentences), by span end (0..n).
+
+    Span vectors are made per block of span ends from prefix sums, when the search asks
+    for them: kept for the whole text, every width of every signal took 6,656 floats x 5
+    widths per sentence with a dictionary (10,000 sentences peaked at 3.5 GB, now 1.5 GB).
+    """
 
     def __init__(self, side: Side, other: Side):
         self.n = len(side)
-        # unit[signal][width]: unit span vectors; hub[signal][width]: their cosine with
-        # the other side's mean direction (the other side's sentences stand in for
-        # random sentences).
-        self.unit: dict[str, dict[int, np.ndarray]] = {}
-        self.hub: dict[str, dict[int, np.ndarray]] = {}
         theirs = other.signals()
-        for name, vectors in side.signals().items():
-            mean_other = _unit(_unit(theirs[name]).sum(0))
-            prefix = _prefix(vectors)
-            self.unit[name] = {w: _unit(_span_sums(prefix, w)) for w in _WIDTHS}
-            self.hub[name] = {w: self.unit[name][w] @ mean_other for w in _WIDTHS}
-        self.chars = {w: _span_sums(_prefix(side.chars), w) for w in _WIDTHS}
+        self.prefix = {name: _prefix(vectors) for name, vectors in side.signals().items()}
+        # The other side's sentences stand in for random sentences.
+        self.mean_other = {name: _unit(_unit(theirs[name]).sum(0)) for name in self.prefix}
+        chars, every_end = _prefix(side.chars), np.arange(self.n + 1)
+        self.chars = {w: _span_sums(chars, w, every_end) for w in _WIDTHS}
         self.starts = side.breaks
+        self._last: tuple[tuple[int, int], dict[str, dict[int, SpanVectors]]] | None = None
+
+    def vectors(self, ends: slice) -> dict[str, dict[int, SpanVectors]]:
+        """[signal][width]: the spans ending at `ends` (zero vectors where end < width).
+        The last answer is kept: in a full table every block reads the same columns."""
+        key = (ends.start, ends.stop)
+        if self._last is None or self._last[0] != key:
+            end = np.arange(ends.start, ends.stop)
+            found: dict[str, dict[int, SpanVectors]] = {}
+            for name, prefix in self.prefix.items():
+                found[name] = {}
+                for w in _WIDTHS:
+                    unit = _unit(_span_sums(prefix, w, end))
+                    found[name][w] = SpanVectors(unit, unit @ self.mean_other[name])
+            self._last = (key, found)
+        return self._last[1]
 
 
 def _prefix(a: np.ndarray) -> np.ndarray:
     return np.concatenate([np.zeros((1,) + a.shape[1:], a.dtype), np.cumsum(a, 0)])
 
 
-def _span_sums(prefix: np.ndarray, w: int) -> np.ndarray:
-    """Sum over the span [end - w, end) for each end; zero where end < w."""
-    out = np.zeros_like(prefix)
-    out[w:] = prefix[w:] - prefix[:-w]
-    return out
+def _span_sums(prefix: np.ndarray, w: int, end: np.ndarray) -> np.ndarray:
+    """Sum over the span [end - w, end) for each of the ends `end`; zero where end < w."""
+    sums = prefix[end] - prefix[np.maximum(end - w, 0)]
+    sums[end < w] = 0
+    return sums
 
 
 def length_ratio(src_chars: float, tgt_chars: float) -> float:
@@ -130,11 +153,12 @@ class Scorer:
         w, s, t = self.w, self.src, self.tgt
         i = np.arange(rows.start, rows.stop)[:, None]
         j = np.arange(cols.start, cols.stop)[None, :]
+        src, tgt = s.vectors(rows), t.vectors(cols)
         out = {}
         for a, b in MATCH_TYPES:
-            similarity = sum(getattr(w, name) * (s.unit[name][a][rows] @ t.unit[name][b][cols].T
-                                                  - (s.hub[name][a][rows][:, None] + t.hub[name][b][cols][None, :]) / 2)
-                             for name in s.unit)
+            similarity = sum(getattr(w, name) * (src[name][a].unit @ tgt[name][b].unit.T
+                                                  - (src[name][a].hub[:, None] + tgt[name][b].hub[None, :]) / 2)
+                             for name in src)
             la, lb = s.chars[a][rows][:, None], t.chars[b][cols][None, :]
             delta2 = (lb - self.ratio * la) ** 2 / (w.length_variance * (self.ratio * la + lb) / 2 + 1.0)
             score = ((a + b) / 2) ** w.size_exponent * similarity
