@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from eval.alignment import read_beads, score_pooled
+from eval.alignment_bootstrap import paired_bootstrap
 from eval.inputs import InputError, read_lines
 from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation, scores_to_json
 
@@ -44,14 +45,29 @@ def _alignment(args: argparse.Namespace) -> None:
     if len(args.files) % 2:
         raise InputError("give files in pairs: PRED GOLD [PRED GOLD ...]")
     preds, golds = args.files[0::2], args.files[1::2]
-    scores = score_pooled([read_beads(p) for p in preds], [read_beads(g) for g in golds])
+    if args.baseline is not None and len(args.baseline) != len(preds):
+        raise InputError(f"--baseline gives {len(args.baseline)} files for {len(preds)} PRED files: "
+                         "give one PRED0 per PRED, in the same order")
+    pred_docs, gold_docs = [read_beads(p) for p in preds], [read_beads(g) for g in golds]
+    scores = score_pooled(pred_docs, gold_docs)
+    comparison = None if args.baseline is None else paired_bootstrap(
+        pred_docs, [read_beads(p) for p in args.baseline], gold_docs)
     if args.json:
-        print(json.dumps({**scores, "documents": len(preds), "predicted": preds, "gold": golds}, indent=1))
+        out = {**scores, "documents": len(preds), "predicted": preds, "gold": golds}
+        if comparison is not None:
+            out["baseline"] = {"predicted": args.baseline, "f1_strict": comparison.f1_b,
+                               "delta_f1_strict": comparison.delta, "interval_95": [comparison.low, comparison.high],
+                               "share_not_better": comparison.share_not_better}
+        print(json.dumps(out, indent=1))
         return
     print(f"predicted {', '.join(preds)} against gold {', '.join(golds)}")
     print(f"{'':10} {'strict':>7} {'lax':>7}")
     for measure, label in (("precision", "precision"), ("recall", "recall"), ("f1", "F1")):
         print(f"{label:10} {scores[f'{measure}_strict']:7.3f} {scores[f'{measure}_lax']:7.3f}")
+    if comparison is not None:
+        print(f"baseline {', '.join(args.baseline)}: strict F1 {comparison.f1_b:.3f}")
+        print(f"strict F1 minus baseline: {comparison} (95% paired bootstrap over 20-sentence chunks; "
+              f"not better in {comparison.share_not_better:.1%} of resamples)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "Several PRED GOLD pairs are pooled as vecalign pools several files.")
     alignment.add_argument("files", metavar="PRED GOLD", nargs="+", help="predicted and gold bead files")
     alignment.add_argument("--json", action="store_true", help="print one JSON object")
+    alignment.add_argument("--baseline", metavar="PRED0", nargs="+",
+                           help="another aligner's beads for the same documents, one per PRED in the same "
+                                "order: strict F1 of PRED minus PRED0 with a 95%% paired bootstrap interval")
     alignment.set_defaults(run=_alignment)
     return parser
 

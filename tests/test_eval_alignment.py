@@ -135,3 +135,27 @@ def test_cli_text_table_and_errors(tmp_path):
     assert odd.returncode == 1 and odd.stderr.strip().endswith("give files in pairs: PRED GOLD [PRED GOLD ...]")
     missing = run_cli("alignment", str(tmp_path / "none.defr"), gold)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
+
+
+def test_cli_baseline_gives_the_paired_bootstrap_of_the_difference(tmp_path):
+    golds = [TEXT_BERG / f"test{k}.defr" for k in (0, 1)]
+    better, worse = [], []
+    for gold in golds:  # PRED misses its first gold bead, PRED0 its first six
+        lines = gold.read_text().splitlines()
+        for kept, files in ((lines[1:], better), (lines[6:], worse)):
+            files.append(tmp_path / f"{gold.stem}.{len(files)}.{len(kept)}.pred")
+            files[-1].write_text("\n".join(kept) + "\n")
+    pairs = [str(f) for pair in zip(better, golds) for f in pair]
+    result = run_cli("alignment", *pairs, "--json", "--baseline", *map(str, worse))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    gold_docs = [read_beads(g) for g in golds]
+    expected_baseline = score_pooled([read_beads(p) for p in worse], gold_docs)["f1_strict"]
+    assert out["baseline"]["f1_strict"] == pytest.approx(expected_baseline)
+    assert out["baseline"]["delta_f1_strict"] == pytest.approx(out["f1_strict"] - expected_baseline)
+    low, high = out["baseline"]["interval_95"]
+    assert 0 <= low <= out["baseline"]["delta_f1_strict"] <= high and out["baseline"]["predicted"] == list(map(str, worse))
+    text = run_cli("alignment", *pairs, "--baseline", *map(str, worse))
+    assert text.returncode == 0 and "strict F1 minus baseline: +" in text.stdout
+    mismatch = run_cli("alignment", *pairs, "--baseline", str(worse[0]))
+    assert mismatch.returncode == 1 and "--baseline gives 1 files for 2 PRED files" in mismatch.stderr
