@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,17 +22,27 @@ class InputError(Exception):
 
 
 def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
-    """One sentence per line (`presplit`), or raw text split by `split_sentences`."""
+    """One sentence per line (`presplit`), or raw text split by `split_sentences`.
+    A file with no sentence is an error, not a side to leave unaligned: it is far more
+    often a failed earlier step than a text with nothing in it."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise InputError(f"{path}: {error.strerror}") from None
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\0" in data and not utf16:
+        raise InputError(f"{path}: binary file (NUL bytes), not text; give a UTF-8 text file")
+    try:
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")  # a byte-order mark is not text
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text (byte {error.start}); convert it, "
+                         "e.g. 'iconv -f windows-1252 -t utf-8'") from None
+    if not text.strip():
+        raise InputError(f"{path}: no sentences (the file is empty or blank); give a text to align")
     if not presplit:
         from .splitter import split_sentences
 

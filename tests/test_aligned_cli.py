@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,20 @@ def test_missing_and_non_utf8_files(tmp_path, files, capsys):
     assert main([str(files[0]), str(latin), "--presplit"]) != 0
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "latin1.txt" in err and "UTF-8" in err
+
+
+def test_empty_and_binary_files_are_errors_and_byte_order_marks_are_read(tmp_path, files, capsys):
+    for name, data, message in (("empty.txt", b"", "no sentences"), ("blank.txt", b"\n \n\t\n", "no sentences"),
+                                ("image.bin", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary file")):
+        (tmp_path / name).write_bytes(data)
+        assert main([str(files[0]), str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and name in err and message in err
+    for name, data in (("bom8.txt", codecs.BOM_UTF8 + "Bonjour. Ça va ?".encode()),
+                       ("bom16.txt", "Bonjour. Ça va ?".encode("utf-16"))):
+        (tmp_path / name).write_bytes(data)
+        assert main([str(tmp_path / name), str(files[1]), "--sentences"]) == 0
+        assert "#src\t0\tBonjour.\n#src\t1\tÇa va ?\n" in capsys.readouterr().out
 
 
 def test_module_entry_point(files):
