@@ -56,15 +56,6 @@ def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
     return [line.rstrip("\r") for line in lines]
 
 
-def load_dictionary(spec: str | None, src_lang: str, tgt_lang: str) -> Lexicon | None:
-    """`--dictionary`: none, 'freedict' (installed FreeDict files), or a file."""
-    if spec is None:
-        return None
-    if spec == "freedict":
-        return Lexicon.freedict(src_lang, tgt_lang)
-    return Lexicon.load(spec)
-
-
 def format_bead(bead: Bead, fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
     if fmt == "vecalign":
         return bead.to_vecalign()
@@ -92,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         src = read_sentences(args.src, args.presplit, args.src_lang)
         tgt = read_sentences(args.tgt, args.presplit, args.tgt_lang)
-        lexicon = load_dictionary(args.dictionary, args.src_lang, args.tgt_lang)
+        lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, args.src_lang, args.tgt_lang)
     except (InputError, DictionaryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -106,6 +106,12 @@ class Lexicon:
         return cls(table, name=str(path))
 
     @classmethod
+    def from_option(cls, spec: str, src_lang: str, tgt_lang: str) -> Lexicon:
+        """What a `--dictionary` option names: 'freedict' (the installed FreeDict dictionaries
+        between the two languages) or a dictionary file (see `load`)."""
+        return cls.freedict(src_lang, tgt_lang) if spec == "freedict" else cls.load(spec)
+
+    @classmethod
     def freedict(cls, src_lang: str, tgt_lang: str, root: str | Path = FREEDICT_DIR) -> Lexicon:
         """The installed FreeDict dictionaries between two languages (ISO 639-1 or -3 codes):
         `freedict-SRC-TGT`, plus `freedict-TGT-SRC` where installed."""

@@ -105,3 +105,22 @@ def test_only_requested_formats_are_written(tmp_path: Path, tiny_model: Path, ca
     names = {path.name for path in tmp_path.iterdir() if not path.name.startswith(".")}
     stem = seed_names()[0]
     assert names == {f"{stem}.jsonl", f"{stem}.paragraphs.fr-en.tsv", "manifest.json"}
+
+
+def test_dictionary_is_recorded_and_loses_no_sentence(seeds_corpus: Path, tiny_model: Path, tmp_path: Path, capsys) -> None:
+    tsv = tmp_path / "fr-en.tsv"
+    tsv.write_text("soutien\tsupport\nmessage\tmessage\ndiplomate\tdiplomat\n", encoding="utf-8")
+    out_dir = tmp_path / "with-dictionary"
+    result = run_translate(capsys, SEEDS, "-o", out_dir, "--model", tiny_model, "--beam", "2", "--dictionary", tsv)
+    assert result.status == 0, result.stderr
+    assert manifest(out_dir)["settings"]["dictionary"] == str(tsv) and manifest(seeds_corpus)["settings"]["dictionary"] is None
+    for name in seed_names():
+        assert_complete(out_dir, name, (SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def test_missing_dictionary_is_a_usage_error_before_any_work(tiny_model: Path, tmp_path: Path, capsys) -> None:
+    result = run_translate(capsys, SEEDS, "-o", tmp_path, "--model", tiny_model, "--dictionary", tmp_path / "none.tsv")
+    assert result.status == 2
+    assert result.error_lines == [f"translate: error: --dictionary: {tmp_path / 'none.tsv'}: no such file; "
+                                  "give a FreeDict .index file or a TSV of 'source<TAB>target' lines"]
+    assert not (tmp_path / "manifest.json").exists()

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from aligned.lexicon import DictionaryError, Lexicon
 from translate.atomic import write_file_atomically, write_files_atomically
 from translate.backends import DecodingSettings
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
@@ -64,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")
     parser.add_argument("--reference", type=Path, default=None, metavar="REFDIR",
                         help="score each document against REFDIR/NAME.en (one paragraph or one sentence per line); writes report.md, report.json, bleu.png")
+    parser.add_argument("--dictionary", metavar="freedict|FILE", default=None,
+                        help="French-English dictionary as one more signal for the sentence aligner: 'freedict' "
+                             "(apt-get install dict-freedict-fra-eng dict-freedict-eng-fra), a FreeDict .index file, "
+                             "or a TSV of 'french<TAB>english' lines")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -109,6 +114,11 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     if args.reference is not None and not args.reference.is_dir():
         _error(f"--reference {args.reference}: not a directory; pass the folder that holds NAME.en reference files")
         return EXIT_USAGE
+    try:
+        lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, "fr", "en")
+    except DictionaryError as error:
+        _error(f"--dictionary: {error}")
+        return EXIT_USAGE
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
     backend = load_backend(args.backend, model, settings, args.device, args.threads, args.compute_type)
@@ -122,7 +132,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
     with Progress("translating", enabled=not args.quiet) as progress:
-        results = translate_documents(documents, translator, progress.advance) if documents else []
+        results = translate_documents(documents, translator, progress.advance, lexicon) if documents else []
     if cache:
         cache.close()
 
@@ -131,7 +141,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
         "threads": args.threads, "compute_type": compute_type, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None,
+        "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None, "dictionary": args.dictionary,
     }
     write_file_atomically(out_dir / "manifest.json", build_manifest(
         model=model, backend=backend.name, settings=settings_record,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from aligned import align, split_sentences
+from aligned import Lexicon, align, split_sentences
 from translate.documents import Document
 from translate.language import language_flag
 from translate.paragraphs import split_paragraphs
@@ -59,19 +59,21 @@ def translate_documents(
     documents: list[Document],
     translator: Translator,
     on_pieces_done: Callable[[int, int], None] = lambda done, total: None,
+    lexicon: Lexicon | None = None,
 ) -> list[DocumentResult]:
-    """Translate all documents' paragraphs in one pool, then align each paragraph's sentences."""
+    """Translate all documents' paragraphs in one pool, then align each paragraph's sentences
+    (with a French-English dictionary as one more signal, when one is given)."""
     paragraphs_of = [split_paragraphs(document.text) for document in documents]
     flat = [paragraph for paragraphs in paragraphs_of for paragraph in paragraphs]
     english = iter(translator.translate(flat, on_pieces_done))
     results = []
     for document, paragraphs in zip(documents, paragraphs_of):
-        aligned = _align_document([(french, next(english)) for french in paragraphs])
+        aligned = _align_document([(french, next(english)) for french in paragraphs], lexicon)
         results.append(DocumentResult(document.name, str(document.path), aligned, list(document.notes), language_flag(document.text)))
     return results
 
 
-def _align_document(paragraphs: list[tuple[str, str]]) -> list[ParagraphResult]:
+def _align_document(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None) -> list[ParagraphResult]:
     results = []
     src_offset = tgt_offset = 0
     for index, (french, english) in enumerate(paragraphs):
@@ -86,7 +88,7 @@ def _align_document(paragraphs: list[tuple[str, str]]) -> list[ParagraphResult]:
                 en=" ".join(tgt[j] for j in bead.tgt),
                 score=round(float(bead.score), 4),
             )
-            for bead in align(src, tgt, src_lang="fr", tgt_lang="en")
+            for bead in align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
         ]
         results.append(ParagraphResult(index, french, english, pairs))
         src_offset += len(src)

@@ -1,0 +1,47 @@
+"""The pipeline's alignment step: what `translate` aligns is what `aligned` gives for the same
+sentences, with or without a dictionary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from aligned import Lexicon, align, split_sentences
+from tests.flores import flores_documents
+from translate.backends import OneBatchAtATime, Output
+from translate.documents import Document
+from translate.length_policy import LengthPolicy
+from translate.pipeline import translate_documents
+from translate.translation import Translator
+
+
+class ReferenceBackend(OneBatchAtATime):
+    """'Translates' by looking up a human translation, so the aligner sees real English."""
+
+    name = "reference"
+
+    def __init__(self, translations: dict[str, str]) -> None:
+        self.translations = translations
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) + 1 for text in texts]
+
+    def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:
+        return [Output(self.translations[text], True) for text in texts]
+
+
+def test_dictionary_reaches_the_aligner(tmp_path: Path) -> None:
+    documents = [d for d in flores_documents() if len(d.fra) >= 4][:3]
+    french = {" ".join(d.fra): " ".join(d.eng) for d in documents}
+    tsv = tmp_path / "fr-en.tsv"
+    tsv.write_text("gouvernement\tgovernment\nannée\tyear\nscientifiques\tscientists\npays\tcountry\n", encoding="utf-8")
+    lexicon = Lexicon.load(tsv)
+    inputs = [Document(f"doc{k}", tmp_path / f"doc{k}.txt", text) for k, text in enumerate(french)]
+    translator = Translator(ReferenceBackend(french), LengthPolicy())
+    with_dictionary, without = (translate_documents(inputs, translator, lexicon=given) for given in (lexicon, None))
+    for result, plain, text in zip(with_dictionary, without, french):
+        src, tgt = split_sentences(text, "fr"), split_sentences(french[text], "en")
+        expected = align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
+        assert [(p.src_ids, p.tgt_ids, p.score) for p in result.pairs] == \
+            [(b.src, b.tgt, round(b.score, 4)) for b in expected]
+        assert [p.score for p in result.pairs] != [p.score for p in plain.pairs]
