@@ -41,6 +41,14 @@ def _translation(args: argparse.Namespace) -> None:
         print(score.format())
 
 
+def _beads(path: str) -> list:
+    """A bead file that must hold beads: an empty one is a failed run, not an alignment."""
+    beads = read_beads(path)
+    if not beads:
+        raise InputError(f"{path}: no beads (empty file); give an alignment in vecalign's format, one bead per line")
+    return beads
+
+
 def _alignment(args: argparse.Namespace) -> None:
     if len(args.files) % 2:
         raise InputError("give files in pairs: PRED GOLD [PRED GOLD ...]")
@@ -48,10 +56,10 @@ def _alignment(args: argparse.Namespace) -> None:
     if args.baseline is not None and len(args.baseline) != len(preds):
         raise InputError(f"--baseline gives {len(args.baseline)} files for {len(preds)} PRED files: "
                          "give one PRED0 per PRED, in the same order")
-    pred_docs, gold_docs = [read_beads(p) for p in preds], [read_beads(g) for g in golds]
+    pred_docs, gold_docs = [_beads(p) for p in preds], [_beads(g) for g in golds]
     scores = score_pooled(pred_docs, gold_docs)
     comparison = None if args.baseline is None else paired_bootstrap(
-        pred_docs, [read_beads(p) for p in args.baseline], gold_docs)
+        pred_docs, [_beads(p) for p in args.baseline], gold_docs)
     if args.json:
         out = {**scores, "documents": len(preds), "predicted": preds, "gold": golds}
         if comparison is not None:

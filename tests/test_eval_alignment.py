@@ -133,6 +133,9 @@ def test_cli_text_table_and_errors(tmp_path):
     assert result.returncode == 0 and "F1           1.000   1.000" in result.stdout
     odd = run_cli("alignment", gold)
     assert odd.returncode == 1 and odd.stderr.strip().endswith("give files in pairs: PRED GOLD [PRED GOLD ...]")
+    (tmp_path / "empty.pred").write_text("")
+    empty = run_cli("alignment", str(tmp_path / "empty.pred"), gold)
+    assert empty.returncode == 1 and empty.stderr.count("\n") == 1 and "empty.pred: no beads (empty file)" in empty.stderr
     missing = run_cli("alignment", str(tmp_path / "none.defr"), gold)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
 
