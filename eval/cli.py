@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from eval.alignment import read_beads, score_pooled
+from eval.alignment import Bead, read_beads, score_pooled
 from eval.alignment_bootstrap import paired_bootstrap
 from eval.inputs import InputError, read_lines
 from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation, scores_to_json
@@ -41,7 +41,7 @@ def _translation(args: argparse.Namespace) -> None:
         print(score.format())
 
 
-def _beads(path: str) -> list:
+def _beads(path: str) -> list[Bead]:
     """A bead file that must hold beads: an empty one is a failed run, not an alignment."""
     beads = read_beads(path)
     if not beads:
