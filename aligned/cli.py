@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import argparse
-import codecs
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 from .aligner import align
 from .beads import Bead
 from .lexicon import DictionaryError, Lexicon
+from .textio import DecodeError, decode, has_utf16_bom
 
 
 class InputError(Exception):
@@ -33,14 +34,12 @@ def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
         raise InputError(f"{path}: is a directory") from None
     except OSError as error:
         raise InputError(f"{path}: {error.strerror}") from None
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\0" in data and not utf16:
+    if b"\0" in data and not has_utf16_bom(data):
         raise InputError(f"{path}: binary file (NUL bytes), not text; give a UTF-8 text file")
     try:
-        text = data.decode("utf-16" if utf16 else "utf-8-sig")  # a byte-order mark is not text
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not {'UTF-16' if utf16 else 'UTF-8'} text (byte {error.start}); convert it, "
-                         "e.g. 'iconv -f windows-1252 -t utf-8'") from None
+        text = decode(data, repair=False).text  # a byte-order mark is not text
+    except DecodeError as error:
+        raise InputError(f"{path}: {error}; convert it, e.g. 'iconv -f windows-1252 -t utf-8'") from None
     if not text.strip():
         raise InputError(f"{path}: no sentences (the file is empty or blank); give a text to align")
     if not presplit:
@@ -87,12 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, DictionaryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.sentences:
-        for label, sentences in (("#src", src), ("#tgt", tgt)):
-            for k, sentence in enumerate(sentences):
-                print(f"{label}\t{k}\t{sentence}")
-    if args.format == "tsv":
-        print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
-    for bead in align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, lexicon=lexicon):
-        print(format_bead(bead, args.format, src, tgt))
+    beads = align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, lexicon=lexicon)
+    try:
+        if args.sentences:
+            for label, sentences in (("#src", src), ("#tgt", tgt)):
+                for k, sentence in enumerate(sentences):
+                    print(f"{label}\t{k}\t{sentence}")
+        if args.format == "tsv":
+            print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
+        for bead in beads:
+            print(format_bead(bead, args.format, src, tgt))
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into head & co.: the reader has all it wanted, as Python's docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

@@ -17,6 +17,7 @@ https://aclanthology.org/W11-4624/), so numbers here compare with published Text
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -46,11 +47,22 @@ def parse_bead(line: str) -> Bead:
     if match is None:
         raise ValueError(f"not a bead like '[0, 1]:[2]': {line.strip()!r}")
     src, tgt, score = match.groups()
-    return Bead(_ids(src), _ids(tgt), None if score is None else float(score))
+    return Bead(_ids(src, line), _ids(tgt, line), None if score is None else _score(score, line))
 
 
-def _ids(side: str) -> tuple[int, ...]:
-    return tuple(int(i) for i in side.split(",") if i.strip())
+def _ids(side: str, line: str) -> tuple[int, ...]:
+    """Sentence ids: non-negative integers (vecalign's are 0-based line numbers)."""
+    items = [item.strip() for item in side.split(",")] if side.strip() else []
+    if not all(item.isascii() and item.isdigit() for item in items):
+        raise ValueError(f"sentence ids must be integers from 0 up: {line.strip()!r}")
+    return tuple(int(item) for item in items)
+
+
+def _score(text: str, line: str) -> float:
+    score = float(text)
+    if not math.isfinite(score):
+        raise ValueError(f"score must be a finite number: {line.strip()!r}")
+    return score
 
 
 def read_beads(path: Path | str) -> list[Bead]:

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aligned.textio import DecodeError, decode
+
 
 class InputError(Exception):
     """An input file is missing, unreadable, not UTF-8 or malformed; the message names the file."""
 
 
 def read_text(path: Path | str) -> str:
-    """Decode ``path`` as UTF-8 (universal newlines), turning OS and decoding errors into `InputError`."""
+    """Decode ``path`` as ``translate`` and ``python -m aligned`` do (a byte-order mark is dropped,
+    UTF-16 with a BOM is read; anything else must be UTF-8), with universal newlines; OS and
+    decoding errors become `InputError`."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text (invalid byte {err.object[err.start]:#04x} "
-                         f"at offset {err.start})") from None
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
+    try:
+        text = decode(data, repair=False).text
+    except DecodeError as err:
+        raise InputError(f"{path}: not {err.encoding} text (invalid byte {data[err.offset]:#04x} "
+                         f"at offset {err.offset})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_lines(path: Path | str) -> list[str]:

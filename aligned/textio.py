@@ -1,0 +1,118 @@
+"""Bytes to text, one way for the three packages: byte-order marks, UTF-16, legacy encodings.
+
+It lives in ``aligned``, the lowest package, so that ``translate``, ``aligned`` and ``eval`` read
+text the same way (a BOM is never part of the first line, whichever command reads the file).
+Two policies share it: the ``translate`` pipeline *repairs* what it can and reports each repair
+as a note, while the scoring and alignment commands, whose inputs are usually another program's
+output, *refuse* text that is not UTF-8 (``DecodeError``, with the byte offset).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+# Magic numbers of common binary formats that can sit beside text files in a corpus folder.
+_BINARY_SIGNATURES = (
+    b"\x89PNG", b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"BZh",
+    b"\x7fELF", b"\xfd7zXZ", b"SQLite format 3",
+)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in the expected encoding; ``offset`` is the first bad byte."""
+
+    def __init__(self, encoding: str, offset: int):
+        super().__init__(f"not {encoding} text (byte {offset})")
+        self.encoding = encoding
+        self.offset = offset
+
+
+@dataclass
+class Decoded:
+    """Text, and the repairs that decoding made to get it (empty when none were needed)."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def has_utf16_bom(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def looks_binary(data: bytes) -> bool:
+    """A known binary signature, or more than 10% control bytes in the first 8 KiB.
+
+    Text with a stray NUL is still text; binary formats are full of NULs and other controls.
+    """
+    if data.startswith(_BINARY_SIGNATURES):
+        return True
+    if has_utf16_bom(data):
+        return False
+    sample = data[:8192]
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return bool(sample) and controls / len(sample) > 0.10
+
+
+def decode(data: bytes, *, repair: bool) -> Decoded:
+    """Decode ``data``: a byte-order mark settles the encoding (and is dropped); else UTF-8.
+
+    With ``repair``, damage after a BOM becomes U+FFFD and lines that are not UTF-8 are read as
+    Windows-1252, each counted in a note; without it, any of that raises ``DecodeError``.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_with_bom(data, encoding, repair)
+    try:
+        return Decoded(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        if not repair:
+            raise DecodeError("UTF-8", error.start) from None
+        return _decode_line_by_line(data, error.start)
+
+
+def _decode_with_bom(data: bytes, encoding: str, repair: bool) -> Decoded:
+    name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+    notes = ([] if encoding == "utf-8-sig" else ["decoded as UTF-16 (byte order mark)"]) + ["removed byte order mark"]
+    try:
+        return Decoded(data.decode(encoding), notes)
+    except UnicodeDecodeError as error:
+        if not repair:
+            raise DecodeError(name, error.start) from None
+        # The byte order mark settles the encoding, so the bad units are damage, not a sign of
+        # another encoding: keep the rest and say how much could not be read.
+        text = data.decode(encoding, errors="replace")
+        damaged = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+        return Decoded(text, notes + [f"{damaged} undecodable {name} sequence(s) (first at byte offset {error.start}) replaced by U+FFFD"])
+
+
+def _decode_line_by_line(data: bytes, first_bad: int) -> Decoded:
+    """Each line as UTF-8 where it is valid, else as Windows-1252: a UTF-8 file with one pasted
+    Windows-1252 line keeps its UTF-8 text intact instead of turning every ``é`` into ``Ã©``."""
+    lines = data.split(b"\n")
+    legacy: list[int] = []
+    utf8_non_ascii = False
+    decoded = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8_non_ascii = utf8_non_ascii or not line.isascii()
+        except UnicodeDecodeError:
+            decoded.append(line.decode("cp1252", errors=_LATIN1_FALLBACK))
+            legacy.append(number)
+    text = "\n".join(decoded)
+    if not utf8_non_ascii:
+        return Decoded(text, [f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as Windows-1252"])
+    return Decoded(text, [f"mixed encodings: {len(legacy)} line(s) not valid UTF-8 (first: line {legacy[0]}) "
+                          "decoded as Windows-1252, the other lines as UTF-8"])
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Windows-1252 covers Latin-1 and adds curly quotes and the euro sign; the five bytes it
+    leaves undefined are decoded as Latin-1 so that no byte is ever dropped."""
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+_LATIN1_FALLBACK = "aligned-latin-1-fallback"
+codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
