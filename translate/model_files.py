@@ -13,13 +13,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.errors import StopRun
+
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 MODEL_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _HUB_PATTERNS = [*MODEL_FILES, "model.safetensors", "tokenizer_config.json", "generation_config.json", "target_vocab.json"]
 
 
-class ModelError(Exception):
+class ModelError(StopRun):
     """The model cannot be used; the message is one line that says what to do."""
 
 

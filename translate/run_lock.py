@@ -6,8 +6,13 @@ import fcntl
 import os
 from pathlib import Path
 
+from translate.errors import StopRun, reason
 
-class FolderBusy(Exception):
+
+LOCK_FILE = ".lock"
+
+
+class FolderBusy(StopRun):
     """Another process holds the output folder."""
 
 
@@ -15,11 +20,14 @@ class RunLock:
     """An exclusive advisory lock on ``OUT/.lock``; the kernel releases it if the process dies."""
 
     def __init__(self, folder: Path):
-        self.path = folder / ".lock"
+        self.path = folder / LOCK_FILE
         self._handle = None
 
     def __enter__(self) -> "RunLock":
-        handle = open(self.path, "a+")
+        try:
+            handle = open(self.path, "a+")
+        except OSError as error:
+            raise StopRun(f"cannot create the lock file {self.path} ({reason(error)}); remove what is there or choose another -o") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -27,10 +35,14 @@ class RunLock:
             holder = handle.read().strip() or "another process"
             handle.close()
             raise FolderBusy(f"output folder {self.path.parent} is in use by another translate run (pid {holder}); wait for it to finish or pass another -o") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+        except OSError as error:
+            handle.close()
+            raise StopRun(f"cannot write the lock file {self.path} ({reason(error)}); free space or choose another -o") from None
         self._handle = handle
         return self
 
