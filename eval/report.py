@@ -22,6 +22,7 @@ from eval.inputs import InputError, read_lines
 from eval.translation import MetricScore, check_tokenizer, score_translation, scores_to_json
 
 COLUMNS = ("bleu", "chrf", "chrf++", "ter")
+REPORT_FILES = ("report.md", "report.json", "bleu.png")
 
 
 @dataclass
@@ -179,8 +180,9 @@ def write_report(report: Report, out_dir: Path) -> list[Path]:
     """Write report.md, report.json and bleu.png into ``out_dir`` (created if needed)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    chart = _write_atomic(out_dir / "bleu.png", _chart(report))
-    data = json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
-    return [_write_atomic(out_dir / "report.md", _markdown(report, chart.name).encode("utf-8")),
-            _write_atomic(out_dir / "report.json", data.encode("utf-8")),
+    markdown, data, png = (out_dir / name for name in REPORT_FILES)
+    chart = _write_atomic(png, _chart(report))
+    text = json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
+    return [_write_atomic(markdown, _markdown(report, chart.name).encode("utf-8")),
+            _write_atomic(data, text.encode("utf-8")),
             chart]

@@ -1,8 +1,9 @@
 """The ``translate`` command: French documents in, parallel corpus files and a manifest out.
 
-Errors are one line on stderr prefixed with ``translate:``; a bad document never stops the
-others; the exit status is 0 when every document was written, 1 when some failed, 2 for a
-usage or model error before any work, and 130 when interrupted.
+Errors are one line on stderr prefixed with ``translate: error:``; a bad document never stops
+the others. Exit statuses are listed in ``translate.errors``: 0 all written, 1 some documents
+failed, 2 the run could not start, 3 a file could not be written mid-run, 70 a bug, 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -12,25 +13,32 @@ import os
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Sequence
 
 from aligned.lexicon import DictionaryError, Lexicon
-from translate.atomic import write_file_atomically, write_files_atomically
-from translate.backends import DecodingSettings
+from eval.report import REPORT_FILES
+from translate.atomic import remove_leftovers, write_file_atomically, write_files_atomically
+from translate.backends import DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
-from translate.corpus_files import FORMATS, corpus_files, document_files
-from translate.documents import Document, DocumentError, find_documents, read_document
+from translate.corpus_files import CORPUS_FILES, DOCUMENT_SUFFIXES, FORMATS, corpus_files, document_files
+from translate.documents import Document, DocumentError, find_documents, read_document, shown
+from translate.errors import EXIT_BUG, EXIT_DOCUMENT_FAILED, EXIT_INTERRUPTED, EXIT_OK, StopRun, WriteFailed, reason
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.manifest import build_manifest
-from translate.model_files import DEFAULT_MODEL, ModelError, resolve_model
+from translate.model_files import DEFAULT_MODEL, first_line, resolve_model
+from translate.output_folder import MANIFEST, EarlierRun, check_run_files, earlier_run, retire
+from translate.output_names import output_names
 from translate.pipeline import DocumentResult, translate_documents
 from translate.progress import Progress
-from translate.run_lock import FolderBusy, RunLock
+from translate.run_lock import LOCK_FILE, RunLock
 from translate.translation import Translator
+from translate.xml_text import count_forbidden
 
-EXIT_OK, EXIT_DOCUMENT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Every file of the run's own besides the documents' files: no document may be named onto one.
+RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)
 
 
 def _formats(value: str) -> list[str]:
@@ -81,6 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; finished batches are kept in the cache, run the same command again to resume")
         return EXIT_INTERRUPTED
+    except StopRun as stop:
+        _error(str(stop))
+        return stop.status
+    except Exception as bug:  # every expected failure has its own message; this is not one
+        if os.environ.get("TRANSLATE_DEBUG"):
+            traceback.print_exc()
+        _error(f"internal error ({type(bug).__name__}: {first_line(bug)}); this is a bug, please report it "
+               "with the command line (TRANSLATE_DEBUG=1 shows the traceback)")
+        return EXIT_BUG
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -96,32 +113,27 @@ def _run(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         if not os.access(out_dir, os.W_OK | os.X_OK):
             raise PermissionError
-    except (PermissionError, FileExistsError, NotADirectoryError):
-        _error(f"cannot write to output folder {out_dir}; choose another with -o")
-        return EXIT_USAGE
-    try:
-        with RunLock(out_dir):
-            return _run_locked(args, out_dir, started)
-    except FolderBusy as busy:
-        _error(str(busy))
-        return EXIT_USAGE
-    except ModelError as error:
-        _error(str(error))
-        return EXIT_USAGE
+    except OSError:
+        raise StopRun(f"cannot write to output folder {shown(out_dir)}; choose another with -o") from None
+    check_run_files(out_dir, RUN_FILES)
+    with RunLock(out_dir):
+        return _run_locked(args, out_dir, started)
 
 
 def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
+    leftovers = remove_leftovers(out_dir)
+    if leftovers:
+        _warn(f"removed {leftovers} temporary file(s) that an interrupted run left in {shown(out_dir)}")
     if args.reference is not None and not args.reference.is_dir():
-        _error(f"--reference {args.reference}: not a directory; pass the folder that holds NAME.en reference files")
-        return EXIT_USAGE
+        raise StopRun(f"--reference {shown(args.reference)}: not a directory; pass the folder that holds NAME.en reference files")
     try:
         lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, "fr", "en")
     except DictionaryError as error:
-        _error(f"--dictionary: {error}")
-        return EXIT_USAGE
+        raise StopRun(f"--dictionary: {error}") from None
+    threads = _threads(args.threads)
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
-    backend = load_backend(args.backend, model, settings, args.device, args.threads, args.compute_type)
+    backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
 
     documents, failures = _read_documents(args.sources)
 
@@ -130,74 +142,130 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     compute_type = args.compute_type if backend.name == "ctranslate2" else None  # transformers ignores it
     engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
+    for note in cache.notes if cache else ():
+        _warn(note)
     translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
-    with Progress("translating", enabled=not args.quiet) as progress:
-        results = translate_documents(documents, translator, progress.advance, lexicon) if documents else []
-    if cache:
-        cache.close()
+    try:
+        with Progress(enabled=not args.quiet) as progress:
+            results = translate_documents(
+                documents, translator, progress.stage("translating", "piece"), lexicon, progress.stage("aligning", "paragraph"),
+            ) if documents else []
+    finally:
+        if cache:
+            cache.close()
 
-    written = _write_outputs(out_dir, results, failures, args.formats)
+    earlier = earlier_run(out_dir)
+    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats)
+    if args.reference is not None and corpus_written is not None:
+        corpus_written += _write_report(args.reference, written, out_dir, failures)
+    removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
     stats = translator.stats
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
-        "threads": args.threads, "compute_type": compute_type, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
+        "threads": threads, "compute_type": compute_type, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
         "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None, "dictionary": args.dictionary,
     }
-    write_file_atomically(out_dir / "manifest.json", build_manifest(
-        model=model, backend=backend.name, settings=settings_record,
-        documents=written, failures=failures, stats=stats, wall_seconds=time.monotonic() - started,
-    ))
-    for result in written:
-        if result.language_flag:
-            _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
-    if stats.bounded_pieces:
-        _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
-    if args.reference is not None:
-        _write_report(args.reference, written, out_dir)
-    _summary(written, failures, stats, out_dir, time.monotonic() - started)
+    xml_replaced = {result.name: _xml_replacements(result, args.formats) for result, _ in written}
+    try:
+        write_file_atomically(out_dir / MANIFEST, build_manifest(
+            model=model, backend=backend.name, settings=settings_record,
+            documents=written, failures=failures, stats=stats, wall_seconds=time.monotonic() - started,
+            corpus_outputs=corpus_written or [], stale_outputs=stale, xml_replacements=xml_replaced,
+        ))
+    except OSError as error:
+        raise WriteFailed(f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
+                          "(translations come from the cache)") from None
+    _report_outcome(written, stats, xml_replaced, removed, stale)
+    _summary([result for result, _ in written], failures, stats, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
 
 
+def _threads(requested: int | None) -> int | None:
+    """``--threads``, capped at the cores this process may use: more threads than cores only
+    make them wait for each other (10,000 made a run 45 times slower)."""
+    cores = available_cores()
+    if requested is not None and requested > cores:
+        _warn(f"--threads {requested} is more than the {cores} CPU core(s) available; using {cores}")
+        return cores
+    return requested
+
+
+def _xml_replacements(result: DocumentResult, formats: Sequence[str]) -> int:
+    return count_forbidden(text for pair in result.pairs for text in (pair.fr, pair.en)) if "tmx" in formats else 0
+
+
+def _report_outcome(written, stats, xml_replaced: dict[str, int], removed: list[str], stale: list[str]) -> None:
+    """Warnings about what came out: flags, bounded pieces, replaced characters, retired files."""
+    for result, _ in written:
+        if result.language_flag:
+            _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
+    for name, count in xml_replaced.items():
+        if count:
+            _warn(f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; counted in manifest.json")
+    if stats.bounded_pieces:
+        _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
+    if removed:
+        _warn(f"removed {len(removed)} file(s) of an earlier run that this run no longer writes ({', '.join(removed[:3])}{' ...' if len(removed) > 3 else ''})")
+    if stale:
+        _warn(f"{len(stale)} file(s) of earlier runs were not refreshed by this run ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); "
+              "listed as stale_outputs in manifest.json")
+
+
 def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentError]]:
-    """Read every document; report repairs as warnings and unreadable inputs as errors."""
+    """Read every document under its output name; report repairs as warnings and unreadable
+    inputs as errors."""
     paths, failures = find_documents(sources)
     documents: list[Document] = []
-    for path in paths:
-        document = read_document(path)
+    for path, name in zip(paths, output_names(paths, DOCUMENT_SUFFIXES, RUN_FILES)):
+        document = read_document(path, name)
         if isinstance(document, DocumentError):
             failures.append(document)
             continue
         documents.append(document)
         for note in document.notes:
-            _warn(f"{path}: {note}")
+            _warn(f"{shown(path)}: {note}")
     for failure in failures:
         _error(failure.reason)
     return documents, failures
 
 
-def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[DocumentError], formats: list[str]) -> list[DocumentResult]:
-    """Write each document's files as one atomic group; a failed write fails only that document."""
+def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[DocumentError],
+                   formats: list[str]) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
+    """Write each document's files as one atomic group; a failed write fails only that document.
+    Returns the documents written with their file names, and the corpus files written (None
+    when there was nothing to write them from, or they could not be written)."""
     written = []
     for result in results:
+        files = document_files(out_dir, result, formats)
         try:
-            write_files_atomically(document_files(out_dir, result, formats))
-            written.append(result)
+            write_files_atomically(files)
+            written.append((result, [path.name for path in files]))
         except OSError as error:
-            failure = DocumentError(result.name, Path(result.source), f"{result.source}: cannot write output to {out_dir} ({error.strerror}); free space or choose another -o")
-            failures.append(failure)
-            _error(failure.reason)
-    if written:
-        try:
-            write_files_atomically(corpus_files(out_dir, written, formats))
-        except OSError as error:
-            failure = DocumentError("corpus", out_dir, f"cannot write corpus files to {out_dir} ({error.strerror}); free space or choose another -o")
-            failures.append(failure)
-            _error(failure.reason)
-    return written
+            _fail(failures, DocumentError(result.name, Path(result.source), f"{result.source}: cannot write output to {shown(out_dir)} ({_detail(error)}); free space or choose another -o"))
+    if not written:
+        return written, None
+    files = corpus_files(out_dir, [result for result, _ in written], formats)
+    try:
+        write_files_atomically(files)
+    except OSError as error:
+        _fail(failures, DocumentError("corpus", out_dir, f"cannot write corpus files to {shown(out_dir)} ({reason(error)}); free space or choose another -o"))
+        return written, None
+    return written, [path.name for path in files]
 
 
-def _write_report(reference_dir: Path, written: list[DocumentResult], out_dir: Path) -> None:
-    """Score every document that has a reference; the others are named in one warning."""
+def _detail(error: OSError) -> str:
+    """The OS's reason, and the file it concerns when it says which."""
+    return f"{reason(error)}: {shown(error.filename)}" if error.filename else reason(error)
+
+
+def _fail(failures: list[DocumentError], failure: DocumentError) -> None:
+    failures.append(failure)
+    _error(failure.reason)
+
+
+def _write_report(reference_dir: Path, written: list[tuple[DocumentResult, list[str]]], out_dir: Path, failures: list[DocumentError]) -> list[str]:
+    """Score every document that has a reference; the others are named in one warning.
+    Returns the report's file names (none when it could not be written)."""
     from eval.report import DocumentForScoring, score_documents, write_report
 
     scorable = [
@@ -207,16 +275,20 @@ def _write_report(reference_dir: Path, written: list[DocumentResult], out_dir: P
             hypothesis_sentences=[pair.en for pair in result.pairs],
             reference_path=reference_dir / f"{result.name}.en",
         )
-        for result in written
+        for result, _ in written
     ]
     missing = [document.name for document in scorable if not document.reference_path.is_file()]
     if missing:
-        _warn(f"no reference in {reference_dir} for {', '.join(missing)}; not scored")
+        _warn(f"no reference in {shown(reference_dir)} for {', '.join(missing)}; not scored")
     report = score_documents([document for document in scorable if document.reference_path.is_file()])
     for document in report.documents:
         if document.error:
             _warn(f"{document.name}: not scored: {document.error}")
-    write_report(report, out_dir)
+    try:
+        return [path.name for path in write_report(report, out_dir)]
+    except OSError as error:
+        _fail(failures, DocumentError("report", out_dir, f"cannot write the score report to {shown(out_dir)} ({reason(error)}); free space or choose another -o"))
+        return []
 
 
 def _summary(written, failures, stats, out_dir: Path, seconds: float) -> None:
@@ -226,7 +298,7 @@ def _summary(written, failures, stats, out_dir: Path, seconds: float) -> None:
     else:
         model_work = f"model translated {stats.translated_pieces} piece(s) in {stats.batches} batch(es), {stats.cached_pieces} from cache"
     failed = f", {len(failures)} failed" if failures else ""
-    print(f"translate: {len(written)} document(s){failed}, {stats.paragraphs} paragraph(s), {pairs} sentence pair(s) in {out_dir}/ ({seconds:.1f}s); {model_work}", file=sys.stderr)
+    print(f"translate: {len(written)} document(s){failed}, {stats.paragraphs} paragraph(s), {pairs} sentence pair(s) in {shown(out_dir)}/ ({seconds:.1f}s); {model_work}", file=sys.stderr)
 
 
 def _error(message: str) -> None:

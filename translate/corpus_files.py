@@ -14,8 +14,12 @@ from typing import Sequence
 
 from translate import TOOL_NAME, __version__
 from translate.pipeline import DocumentResult, SentencePair
+from translate.xml_text import xml_safe
 
 FORMATS = ("tsv", "moses", "jsonl", "tmx")
+# Every file a document may have, whatever --formats says, so that names are chosen once for all.
+DOCUMENT_SUFFIXES = (".paragraphs.fr-en.tsv", ".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx")
+CORPUS_FILES = ("corpus.fr", "corpus.en", "corpus.tmx")
 
 
 def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[str]) -> dict[Path, str]:
@@ -74,6 +78,8 @@ def render_jsonl(name: str, pairs: Sequence[SentencePair]) -> str:
 def render_tmx(pairs: Sequence[SentencePair]) -> str:
     """TMX 1.4b: one ``<tu>`` per bead; an empty side has no ``<tuv>`` (the TU is then monolingual).
 
+    Characters that XML 1.0 forbids become U+FFFD (``xml_text``); the manifest counts them.
+
     No creation date is written, so that re-running on the same input gives byte-identical files.
     """
     tmx = ElementTree.Element("tmx", version="1.4")
@@ -90,6 +96,6 @@ def render_tmx(pairs: Sequence[SentencePair]) -> str:
         for lang, text in (("fr", pair.fr), ("en", pair.en)):
             if text:
                 variant = ElementTree.SubElement(unit, "tuv", {"xml:lang": lang})
-                ElementTree.SubElement(variant, "seg").text = text
+                ElementTree.SubElement(variant, "seg").text = xml_safe(text)
     ElementTree.indent(tmx)
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + ElementTree.tostring(tmx, encoding="unicode") + "\n"

@@ -1,36 +1,42 @@
 """Find input documents and read them into clean text, reporting every repair made on the way.
 
-Input comes from many hands: UTF-8 with or without a BOM, UTF-16, Windows-1252, CRLF line endings,
-stray control characters, even binary files that happen to sit in the folder. Reading never
-crashes and never drops text silently: each repair is recorded in ``Document.notes`` so the CLI
-and the manifest can report it; files that cannot be documents become ``DocumentError``.
+Input comes from many hands: UTF-8 with or without a BOM, UTF-16, Windows-1252 (whole files or
+single pasted lines), CRLF line endings, stray control characters, file names that are not
+UTF-8, even binary files that happen to sit in the folder. Reading never crashes and never drops
+text silently: each repair is recorded in ``Document.notes`` so the CLI and the manifest can
+report it; files that cannot be documents become ``DocumentError``.
 """
 
 from __future__ import annotations
 
-import codecs
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from aligned.textio import decode, looks_binary
+
 DOCUMENT_SUFFIXES = (".txt", ".md")
 
-# Magic numbers of common binary formats that can sit beside text files in a corpus folder.
-_BINARY_SIGNATURES = (
-    b"\x89PNG", b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"BZh",
-    b"\x7fELF", b"\xfd7zXZ", b"SQLite format 3",
-)
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # C0/C1 controls other than tab and newline, and invisible characters that only confuse tokenisers.
 # Zero-width joiners stay: they are part of emoji and of some scripts.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
 
 
+def shown(path: Path | str) -> str:
+    """``path`` as text that can always be printed and written to UTF-8 files.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates in it; those bytes
+    are shown as ``\\xe9`` escapes, so messages and the manifest still name the file exactly.
+    """
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
 @dataclass
 class Document:
-    """A readable input document: its name (file stem), where it came from, and its clean text."""
+    """A readable input document: its output name, where it came from, and its clean text."""
 
     name: str
     path: Path
@@ -48,7 +54,8 @@ class DocumentError:
 
 
 def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
-    """Expand files and directories (walked for *.txt and *.md, sorted, hidden ones skipped) into paths.
+    """Expand files and directories (walked for *.txt and *.md, sorted, hidden ones skipped,
+    symbolic links followed once) into paths.
 
     A missing path or a directory with no documents is an error for that source only; the
     other sources are still processed.
@@ -57,21 +64,34 @@ def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentEr
     errors: list[DocumentError] = []
     for source in sources:
         if source.is_dir():
-            found = sorted(p for p in source.rglob("*") if _is_document(p, source))
+            found = _walk(source)
             if not found:
-                errors.append(DocumentError(source.name, source, f"{source}: directory has no *.txt or *.md documents; point to a folder of French text files"))
+                errors.append(DocumentError(source.name, source, f"{shown(source)}: directory has no *.txt or *.md documents; point to a folder of French text files"))
             paths.extend(found)
         elif source.is_file():
             paths.append(source)
         else:
-            errors.append(DocumentError(source.name, source, f"{source}: no such file or directory; check the path"))
+            errors.append(DocumentError(source.name, source, f"{shown(source)}: no such file or directory; check the path"))
     return _dedupe(paths), errors
 
 
-def _is_document(path: Path, root: Path) -> bool:
-    """A *.txt or *.md file that is not hidden and not inside a hidden folder (.git, .venv)."""
-    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-    return not hidden and path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file()
+def _walk(root: Path) -> list[Path]:
+    """Documents under ``root``, sorted; linked folders are entered, each real folder only once
+    (a link back to a parent cannot loop), and hidden files and folders (.git, .venv) are skipped."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders.clear()
+            continue
+        seen.add(real)
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found.extend(
+            Path(folder, name) for name in files
+            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES and Path(folder, name).is_file()
+        )
+    return sorted(found)
 
 
 def _dedupe(paths: list[Path]) -> list[Path]:
@@ -85,64 +105,21 @@ def _dedupe(paths: list[Path]) -> list[Path]:
     return unique
 
 
-def read_document(path: Path) -> Document | DocumentError:
+def read_document(path: Path, name: str) -> Document | DocumentError:
     """Read one file as text, repairing encoding, line endings and control characters."""
-    name = path.stem
     try:
         data = path.read_bytes()
     except OSError as error:
-        return DocumentError(name, path, f"{path}: cannot read ({error.strerror}); check permissions")
-    if _looks_binary(data):
-        return DocumentError(name, path, f"{path}: binary file, not text; skipped (give UTF-8 text documents)")
-    text, notes = _decode(data)
-    text, cleaned = _clean(text)
-    notes.extend(cleaned)
+        return DocumentError(name, path, f"{shown(path)}: cannot read ({error.strerror}); check permissions")
+    if looks_binary(data):
+        return DocumentError(name, path, f"{shown(path)}: binary file, not text; skipped (give UTF-8 text documents)")
+    decoded = decode(data, repair=True)
+    text, cleaned = _clean(decoded.text)
+    notes = decoded.notes + cleaned
     if not text.strip():
         what = "empty file" if not data else "file has only whitespace"
-        return DocumentError(name, path, f"{path}: {what}; nothing to translate")
+        return DocumentError(name, path, f"{shown(path)}: {what}; nothing to translate")
     return Document(name, path, text, notes)
-
-
-def _looks_binary(data: bytes) -> bool:
-    if data.startswith(_BINARY_SIGNATURES):
-        return True
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False
-    sample = data[:8192]
-    # Text with a stray NUL is still text; binary formats are full of NULs and other controls.
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
-    return bool(sample) and controls / len(sample) > 0.10
-
-
-def _decode(data: bytes) -> tuple[str, list[str]]:
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            notes = ([] if encoding == "utf-8-sig" else ["decoded as UTF-16 (byte order mark)"]) + ["removed byte order mark"]
-            try:
-                return data.decode(encoding), notes
-            except UnicodeDecodeError as error:
-                # The byte order mark settles the encoding, so the bad units are damage, not a
-                # sign of another encoding: keep the rest and say how much could not be read.
-                text = data.decode(encoding, errors="replace")
-                damaged = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
-                name = "UTF-16" if encoding == "utf-16" else "UTF-8"
-                return text, notes + [f"{damaged} undecodable {name} sequence(s) (first at byte offset {error.start}) replaced by U+FFFD"]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as error:
-        first_bad = error.start
-    # Windows-1252 covers Latin-1 and adds curly quotes and the euro sign; the five bytes it
-    # leaves undefined are decoded as Latin-1 so no byte is ever dropped.
-    text = data.decode("cp1252", errors=_LATIN1_FALLBACK)
-    return text, [f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as Windows-1252"]
-
-
-def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
-    return error.object[error.start:error.end].decode("latin-1"), error.end
-
-
-_LATIN1_FALLBACK = "translate-latin-1-fallback"
-codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
 
 
 def _clean(text: str) -> tuple[str, list[str]]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from translate import TOOL_NAME, __version__
-from translate.documents import DocumentError
+from translate.documents import DocumentError, shown
 from translate.model_files import ModelFiles
 from translate.pipeline import DocumentResult
 from translate.translation import TranslationStats
@@ -24,23 +24,29 @@ def build_manifest(
     model: ModelFiles,
     backend: str,
     settings: dict,
-    documents: Sequence[DocumentResult],
+    documents: Sequence[tuple[DocumentResult, list[str]]],
     failures: Sequence[DocumentError],
     stats: TranslationStats,
     wall_seconds: float,
+    corpus_outputs: Sequence[str] = (),
+    stale_outputs: Sequence[str] = (),
+    xml_replacements: Mapping[str, int] | None = None,
 ) -> str:
-    bead_types = Counter(pair.kind for document in documents for pair in document.pairs)
+    """The manifest as JSON text. ``documents`` pairs each written document with its file names;
+    ``xml_replacements`` counts, by document name, characters XML forbids that became U+FFFD."""
+    results = [result for result, _ in documents]
+    bead_types = Counter(pair.kind for result in results for pair in result.pairs)
     manifest = {
         "tool": {"name": TOOL_NAME, "version": __version__},
         "model": {"id": model.requested, "revision": model.revision, "sha256": model.fingerprint, "backend": backend},
         "settings": settings,
         "counts": {
-            "documents": len(documents),
+            "documents": len(results),
             "failed_documents": len(failures),
-            "paragraphs": sum(len(document.paragraphs) for document in documents),
+            "paragraphs": sum(len(result.paragraphs) for result in results),
             "sentences": {
-                "fr": sum(len(pair.src_ids) for document in documents for pair in document.pairs),
-                "en": sum(len(pair.tgt_ids) for document in documents for pair in document.pairs),
+                "fr": sum(len(pair.src_ids) for result in results for pair in result.pairs),
+                "en": sum(len(pair.tgt_ids) for result in results for pair in result.pairs),
             },
             "pairs": sum(bead_types.values()),
             "pairs_by_bead_type": dict(sorted(bead_types.items())),
@@ -48,16 +54,20 @@ def build_manifest(
         "translation": {**asdict(stats), "bounded_pieces": len(stats.bounded_pieces)},
         "documents": [
             {
-                "name": document.name,
-                "source": document.source,
-                "paragraphs": len(document.paragraphs),
-                "pairs": len(document.pairs),
-                "input_repairs": document.notes,
-                "language_flag": document.language_flag,
+                "name": result.name,
+                "source": result.source,
+                "outputs": outputs,
+                "paragraphs": len(result.paragraphs),
+                "pairs": len(result.pairs),
+                "input_repairs": result.notes,
+                "xml_replacements": (xml_replacements or {}).get(result.name, 0),
+                "language_flag": result.language_flag,
             }
-            for document in documents
+            for result, outputs in documents
         ],
-        "failed": [{"name": failure.name, "source": str(failure.path), "reason": failure.reason} for failure in failures],
+        "corpus_outputs": list(corpus_outputs),
+        "stale_outputs": list(stale_outputs),
+        "failed": [{"name": failure.name, "source": shown(failure.path), "reason": failure.reason} for failure in failures],
         "wall_seconds": round(wall_seconds, 3),
     }
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"

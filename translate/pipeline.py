@@ -7,10 +7,10 @@ ids run through a whole document, so a pair can be traced back to its sentences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
-from aligned import Lexicon, align, split_sentences
-from translate.documents import Document
+from aligned import Bead, Lexicon, align, split_sentences
+from translate.documents import Document, shown
 from translate.language import language_flag
 from translate.paragraphs import split_paragraphs
 from translate.translation import Translator
@@ -55,30 +55,59 @@ class DocumentResult:
         return [pair for paragraph in self.paragraphs for pair in paragraph.pairs]
 
 
+Progress = Callable[[int, int], None]  # (units just done, total units)
+
+
 def translate_documents(
     documents: list[Document],
     translator: Translator,
-    on_pieces_done: Callable[[int, int], None] = lambda done, total: None,
+    on_pieces_done: Progress = lambda done, total: None,
     lexicon: Lexicon | None = None,
+    on_paragraphs_aligned: Progress = lambda done, total: None,
 ) -> list[DocumentResult]:
     """Translate all documents' paragraphs in one pool, then align each paragraph's sentences
-    (with a French-English dictionary as one more signal, when one is given)."""
+    (with a French-English dictionary as one more signal, when one is given).
+
+    Like translation, alignment is done once per distinct (French, English) paragraph: a
+    document that repeats the same paragraph thousands of times aligns it once.
+    """
     paragraphs_of = [split_paragraphs(document.text) for document in documents]
     flat = [paragraph for paragraphs in paragraphs_of for paragraph in paragraphs]
-    english = iter(translator.translate(flat, on_pieces_done))
+    english = translator.translate(flat, on_pieces_done)
+    alignments = _align_distinct(list(zip(flat, english)), lexicon, on_paragraphs_aligned)
+    pairs = iter(zip(flat, english))
     results = []
     for document, paragraphs in zip(documents, paragraphs_of):
-        aligned = _align_document([(french, next(english)) for french in paragraphs], lexicon)
-        results.append(DocumentResult(document.name, str(document.path), aligned, list(document.notes), language_flag(document.text)))
+        aligned = _number(alignments, [next(pairs) for _ in paragraphs])
+        results.append(DocumentResult(document.name, shown(document.path), aligned, list(document.notes), language_flag(document.text)))
     return results
 
 
-def _align_document(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None) -> list[ParagraphResult]:
+class _Alignment(NamedTuple):
+    """One paragraph's sentences and beads, with ids counted from the paragraph's start."""
+
+    src: list[str]
+    tgt: list[str]
+    beads: list[Bead]
+
+
+def _align_distinct(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, on_done: Progress) -> dict[tuple[str, str], _Alignment]:
+    distinct = list(dict.fromkeys(paragraphs))
+    alignments = {}
+    for french, english in distinct:
+        src = split_sentences(french, "fr")
+        tgt = split_sentences(english, "en")
+        alignments[(french, english)] = _Alignment(src, tgt, align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon))
+        on_done(1, len(distinct))
+    return alignments
+
+
+def _number(alignments: dict[tuple[str, str], _Alignment], paragraphs: list[tuple[str, str]]) -> list[ParagraphResult]:
+    """A document's paragraphs with sentence ids running through the whole document."""
     results = []
     src_offset = tgt_offset = 0
     for index, (french, english) in enumerate(paragraphs):
-        src = split_sentences(french, "fr")
-        tgt = split_sentences(english, "en")
+        src, tgt, beads = alignments[(french, english)]
         pairs = [
             SentencePair(
                 paragraph=index,
@@ -88,7 +117,7 @@ def _align_document(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None) 
                 en=" ".join(tgt[j] for j in bead.tgt),
                 score=round(float(bead.score), 4),
             )
-            for bead in align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
+            for bead in beads
         ]
         results.append(ParagraphResult(index, french, english, pairs))
         src_offset += len(src)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME
-from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output
+from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output, available_cores
 from translate.model_files import ModelError, ModelFiles, first_line
 
 # CTranslate2's OpenMP threads spin while they wait by default. Whenever anything else wants the
@@ -132,13 +133,25 @@ class CTranslate2Backend(MarianTokenCounts):
                 generation = GenerationConfig.from_model_config(config)
         except Exception as error:
             raise ModelError(f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be damaged, re-download or re-save them") from None
+        self.workers, threads_per_worker = thread_split(threads, device)
+
+        def load(path: Path):
+            return ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
+                                          inter_threads=self.workers, intra_threads=threads_per_worker)
+
         path = converted_model(model, compute_type, cache_dir)
         try:
-            self.workers, threads_per_worker = thread_split(threads, device)
-            self.translator = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
-                                                     inter_threads=self.workers, intra_threads=threads_per_worker)
+            self.translator = load(path)
         except Exception as error:
-            raise ConversionError(f"CTranslate2 cannot load {path} ({first_line(error)})") from None
+            # A conversion in the cache that cannot be loaded was damaged after it was made (a
+            # truncated copy, a full disk): convert once more rather than fall back for ever.
+            print(f"translate: warning: the CTranslate2 conversion {path} cannot be loaded ({first_line(error)}); converting the model again", file=sys.stderr)
+            shutil.rmtree(path, ignore_errors=True)
+            path = converted_model(model, compute_type, cache_dir)
+            try:
+                self.translator = load(path)
+            except Exception as error:
+                raise ConversionError(f"CTranslate2 cannot load {path} ({first_line(error)})") from None
         self.settings = settings
         self.device = device
         self.compute_type = compute_type
@@ -208,6 +221,6 @@ def thread_split(threads: int | None, device: str) -> tuple[int, int]:
     """
     if device != "cpu":
         return 1, threads or 0
-    total = threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    total = threads or available_cores()
     workers = min(total, MAX_WORKERS)
     return workers, total // workers
