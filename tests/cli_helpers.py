@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,8 @@ import pytest
 
 from aligned import split_sentences
 from translate.cli import main
+from translate.corpus_files import DOCUMENT_SUFFIXES
 from translate.paragraphs import split_paragraphs
-
-DOCUMENT_SUFFIXES = (".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx", ".paragraphs.fr-en.tsv")
 
 
 @dataclass
@@ -47,7 +47,9 @@ def manifest(out_dir: Path) -> dict:
 
 
 def lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+    """The file's lines as line-oriented tools see them: split at "\\n" only (not at U+2028)."""
+    text = path.read_text(encoding="utf-8")
+    return text.removesuffix("\n").split("\n") if text else []
 
 
 def assert_complete(out_dir: Path, name: str, text: str) -> None:
@@ -59,3 +61,24 @@ def assert_complete(out_dir: Path, name: str, text: str) -> None:
     assert [i for record in records for i in record["src_ids"]] == list(range(len(expected)))
     assert " ".join(record["fr"] for record in records if record["fr"]) == " ".join(expected)
     assert len(lines(out_dir / f"{name}.fr")) == len(lines(out_dir / f"{name}.en")) == len(records)
+    assert_files_parse(out_dir)
+
+
+def assert_files_parse(out_dir: Path) -> None:
+    """Every corpus file in ``out_dir`` reads back with its format's rules: TSV rows as wide as
+    the header, JSONL records, TMX as XML, Moses pairs of equal length, and the manifest."""
+    for tsv in _files(out_dir, "*.tsv"):
+        rows = [line.split("\t") for line in lines(tsv)]
+        assert rows and all(len(row) == len(rows[0]) for row in rows), f"{tsv.name}: ragged rows"
+    for jsonl in _files(out_dir, "*.jsonl"):
+        assert all(isinstance(json.loads(line), dict) for line in lines(jsonl)), jsonl.name
+    for tmx in _files(out_dir, "*.tmx"):
+        ElementTree.parse(tmx)  # raises on anything that is not well-formed XML
+    for french in _files(out_dir, "*.fr"):
+        assert len(lines(french)) == len(lines(french.with_suffix(".en"))), french.name
+    if (out_dir / "manifest.json").exists():
+        manifest(out_dir)
+
+
+def _files(out_dir: Path, pattern: str) -> list[Path]:
+    return [path for path in out_dir.glob(pattern) if path.is_file()]

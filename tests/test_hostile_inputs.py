@@ -5,8 +5,12 @@ the run before any work (model, output folder)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
+import os
 import shutil
 import struct
+import xml.etree.ElementTree as ElementTree
 import zlib
 from pathlib import Path
 
@@ -198,3 +202,86 @@ def test_corrupted_weights_file(inputs: Path, tmp_path: Path, tiny_model: Path, 
     assert result.status == 2
     assert len(result.error_lines) == 1 and "cannot load the Marian model" in result.error_lines[0], result.stderr
     assert not (tmp_path / "out" / "good.fr").exists()
+
+
+def test_utf8_file_with_one_windows_1252_line_keeps_its_utf8(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    utf8 = "Le café est servi. Il fait chaud.\n\n"
+    data = utf8.encode() + "Il a dit « oui » à l'été.\n".encode("cp1252")
+    (inputs / "mixed.txt").write_bytes(data)
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    note = "mixed encodings: 1 line(s) not valid UTF-8 (first: line 3) decoded as Windows-1252, the other lines as UTF-8"
+    assert f"translate: warning: {inputs / 'mixed.txt'}: {note}" in result.stderr.splitlines()
+    assert_complete(out_dir, "mixed", utf8 + "Il a dit « oui » à l'été.\n")
+    assert "Ã" not in (out_dir / "mixed.fr").read_text(encoding="utf-8")
+    assert note in next(d for d in manifest(out_dir)["documents"] if d["name"] == "mixed")["input_repairs"]
+
+
+def test_characters_xml_forbids_are_replaced_in_tmx_only(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    text = "Le chat\ufffe dort. Le chien\uffff court."
+    (inputs / "odd.txt").write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    assert_complete(out_dir, "odd", text)  # the Moses, TSV and JSONL files keep the text as it was
+    records = [json.loads(line) for line in lines(out_dir / "odd.jsonl")]
+    forbidden = sum((record["fr"] + record["en"]).count(ch) for record in records for ch in "\ufffe\uffff")
+    assert forbidden >= 2
+    for tmx in ("odd.tmx", "corpus.tmx"):
+        segments = [seg.text for seg in ElementTree.parse(out_dir / tmx).iter("seg")]
+        assert not any(ch in "".join(segments) for ch in "\ufffe\uffff")
+    assert next(d for d in manifest(out_dir)["documents"] if d["name"] == "odd")["xml_replacements"] == forbidden
+    assert f"translate: warning: odd: {forbidden} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; counted in manifest.json" in result.stderr.splitlines()
+
+
+def test_file_name_that_is_not_utf8(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    source = Path(os.fsdecode(bytes(inputs) + b"/caf\xe9.txt"))
+    source.write_text("Le café est servi.", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    assert_complete(out_dir, "caf\ufffd", "Le café est servi.")
+    assert_complete(out_dir, "good", GOOD_TEXT)
+    sources = {d["name"]: d["source"] for d in manifest(out_dir)["documents"]}
+    assert sources["caf\ufffd"] == f"{inputs}/caf\\xe9.txt"
+
+
+def test_linked_folders_are_walked_once(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.txt").write_text("Le document lié est lu.", encoding="utf-8")
+    (inputs / "link").symlink_to(elsewhere, target_is_directory=True)
+    (inputs / "loop").symlink_to(inputs, target_is_directory=True)  # a link back up must not loop
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    assert sorted(d["name"] for d in manifest(out_dir)["documents"]) == ["good", "linked"]
+    assert_complete(out_dir, "linked", "Le document lié est lu.")
+
+
+def test_documents_whose_outputs_would_collide_get_distinct_names(tmp_path: Path, tiny_model: Path, capsys) -> None:
+    folder = tmp_path / "d"
+    texts = {
+        "a/x.txt": "Le chat dort.", "b/x.txt": "Le chien court.", "x.md": "La souris danse.",
+        "corpus.txt": "Le corpus est un nom réservé.", "y.txt": "Un texte.", "y.paragraphs.txt": "Un autre texte.",
+        "Z.txt": "Majuscule.", "z.txt": "Minuscule.", "solo.txt": "Seul de son nom.",
+    }
+    for relative, text in texts.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, folder, "-o", out_dir, "--model", tiny_model, "--beam", "1")
+    assert result.status == 0, result.stderr
+    documents = manifest(out_dir)["documents"]
+    names = {Path(d["source"]).relative_to(folder).as_posix(): d["name"] for d in documents}
+    assert set(names) == set(texts)
+    assert names["solo.txt"] == "solo"
+    for relative, name in names.items():
+        if relative != "solo.txt":
+            digest = hashlib.sha256(str(folder / relative).encode()).hexdigest()[:8]
+            assert name == f"{Path(relative).stem}-{digest}"
+        assert_complete(out_dir, name, texts[relative])
+    outputs = [output for d in documents for output in d["outputs"]]
+    assert len(outputs) == len({output.casefold() for output in outputs}) == 6 * len(texts)
+    assert len(lines(out_dir / "corpus.fr")) == sum(len(lines(out_dir / f"{name}.fr")) for name in names.values())

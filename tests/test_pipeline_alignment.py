@@ -45,3 +45,24 @@ def test_dictionary_reaches_the_aligner(tmp_path: Path) -> None:
         assert [(p.src_ids, p.tgt_ids, p.score) for p in result.pairs] == \
             [(b.src, b.tgt, round(b.score, 4)) for b in expected]
         assert [p.score for p in result.pairs] != [p.score for p in plain.pairs]
+
+
+def test_repeated_paragraphs_are_aligned_once_with_ids_through_each_document(tmp_path: Path, monkeypatch) -> None:
+    documents = [d for d in flores_documents() if len(d.fra) >= 2][:3]
+    english = {" ".join(d.fra): " ".join(d.eng) for d in documents}
+    first, second, third = english
+    texts = ["\n\n".join([first, second, first, first]), "\n\n".join([second, third, first])]
+    calls = []
+    monkeypatch.setattr("translate.pipeline.align", lambda src, tgt, **kw: calls.append(src) or align(src, tgt, **kw))
+    progress = []
+    inputs = [Document(f"doc{k}", tmp_path / f"doc{k}.txt", text) for k, text in enumerate(texts)]
+    results = translate_documents(inputs, Translator(ReferenceBackend(english), LengthPolicy()),
+                                  on_paragraphs_aligned=lambda done, total: progress.append((done, total)))
+    assert len(calls) == 3  # three distinct paragraphs among seven
+    assert progress == [(1, 3)] * 3
+    for result, text in zip(results, texts):
+        sentences = [s for paragraph in text.split("\n\n") for s in split_sentences(paragraph, "fr")]
+        assert [i for pair in result.pairs for i in pair.src_ids] == list(range(len(sentences)))
+        assert " ".join(pair.fr for pair in result.pairs if pair.fr) == " ".join(sentences)
+        alone = translate_documents([Document("alone", tmp_path / "alone.txt", text)], Translator(ReferenceBackend(english), LengthPolicy()))[0]
+        assert result.pairs == alone.pairs

@@ -12,20 +12,24 @@ class Progress:
     def __init__(self, enabled: bool = True):
         self._enabled = enabled and sys.stderr.isatty()
         self._bar = None
+        self._stage: str | None = None
 
     def stage(self, label: str, unit: str) -> Callable[[int, int], None]:
-        """Start the bar of a new stage; returns its ``advance(count, total)``."""
-        self._close()
-        if self._enabled:
-            from tqdm import tqdm
+        """The ``advance(count, total)`` of a stage: its first call replaces the previous
+        stage's bar by this one, so stages can be handed out before they start."""
 
-            self._bar = tqdm(desc=label, unit=unit, file=sys.stderr, leave=False)
-        return self._advance
+        def advance(count: int, total: int) -> None:
+            if not self._enabled:
+                return
+            if self._stage != label:
+                from tqdm import tqdm
 
-    def _advance(self, count: int, total: int) -> None:
-        if self._bar is not None:
+                self._close()
+                self._bar, self._stage = tqdm(desc=label, unit=unit, total=total, file=sys.stderr, leave=False), label
             self._bar.total = total
             self._bar.update(count)
+
+        return advance
 
     def _close(self) -> None:
         if self._bar is not None:
