@@ -154,11 +154,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         if cache:
             cache.close()
 
-    earlier = earlier_run(out_dir)
-    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats)
-    if args.reference is not None and corpus_written is not None:
-        corpus_written += _write_report(args.reference, written, out_dir, failures)
-    removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
+    written, corpus_written, removed, stale = _publish(args, out_dir, results, failures)
     stats = translator.stats
     settings_record = {
         "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
@@ -178,6 +174,18 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     _report_outcome(written, stats, xml_replaced, removed, stale)
     _summary([result for result, _ in written], failures, stats, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
+
+
+def _publish(args: argparse.Namespace, out_dir: Path, results: list[DocumentResult], failures: list[DocumentError]):
+    """Write the documents' files, the corpus files and the score report, then retire the files
+    of earlier runs that this run does not write again. Returns (documents written with their
+    file names, corpus-level files written or None, files removed, stale files kept)."""
+    earlier = earlier_run(out_dir)
+    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats)
+    if args.reference is not None and corpus_written is not None:
+        corpus_written += _write_report(args.reference, written, out_dir, failures)
+    removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
+    return written, corpus_written, removed, stale
 
 
 def _threads(requested: int | None) -> int | None:
