@@ -18,19 +18,26 @@ _MARKUP = re.compile(r"<[^<>]{1,200}>|\{\{.*?\}\}|&\w+;")
 
 def language_flag(text: str) -> str | None:
     """None when ``text`` looks French, else a short reason for the manifest."""
-    letters = [ch for ch in text if ch.isalpha()]
+    # Counted on the fly, never listed: a 20 MB document must not cost hundreds of MB here.
+    letters = latin = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            latin += "LATIN" in unicodedata.name(ch, "")
     if not letters:
         return "no letters (symbols, digits or emoji only)"
-    latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
-    if latin / len(letters) < 0.5:
+    if latin / letters < 0.5:
         return "mostly non-Latin script"
     if len(_MARKUP.sub("", text).strip()) < 0.5 * len(text.strip()):
         return "mostly markup (HTML/XML tags or templates)"
-    words = [word.lower() for word in _WORD.findall(text)]
-    french = sum(word in _FRENCH for word in words)
-    english = sum(word in _ENGLISH for word in words)
-    if len(words) >= 8 and english > 2 * french:
+    words = french = english = 0
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        words += 1
+        french += word in _FRENCH
+        english += word in _ENGLISH
+    if words >= 8 and english > 2 * french:
         return "looks like English"
-    if len(words) >= 20 and french < 0.05 * len(words):
+    if words >= 20 and french < 0.05 * words:
         return "few French function words"
     return None
