@@ -166,10 +166,10 @@ def test_disk_full_leaves_no_partial_files(inputs: Path, tmp_path: Path, tiny_mo
     (inputs / "full.txt").write_text("Le disque est plein. Rien ne doit rester.", encoding="utf-8")
     real_write = atomic._write_temp
 
-    def write_until_full(path: Path, text: str) -> str:
+    def write_until_full(path: Path, chunks) -> str:
         if path.name == "full.tmx":  # the last file of the document's group: the others were staged
             raise OSError(28, "No space left on device")
-        return real_write(path, text)
+        return real_write(path, chunks)
 
     monkeypatch.setattr(atomic, "_write_temp", write_until_full)
     out_dir = tmp_path / "out"

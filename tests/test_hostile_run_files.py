@@ -127,10 +127,10 @@ def test_disk_full_on_the_lock_file(inputs: Path, tmp_path: Path, tiny_model: Pa
 def test_disk_full_on_the_manifest(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
     real_write = atomic._write_temp
 
-    def full_at_manifest(path: Path, text: str) -> str:
+    def full_at_manifest(path: Path, chunks) -> str:
         if path.name == "manifest.json":
             raise OSError(28, "No space left on device")
-        return real_write(path, text)
+        return real_write(path, chunks)
 
     monkeypatch.setattr(atomic, "_write_temp", full_at_manifest)
     out_dir = tmp_path / "out"

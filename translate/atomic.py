@@ -14,15 +14,16 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 _TEMP_SUFFIX = ".tmp"
 # ".NAME.<mkstemp's 8 random characters>.tmp": only files of this shape are ever cleaned up.
 _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
-def write_files_atomically(contents: Mapping[Path, str]) -> None:
-    """Write every file or none: on any error, the temp files are removed and the error raised."""
+def write_files_atomically(contents: Mapping[Path, Iterable[str]]) -> None:
+    """Write every file or none: on any error, the temp files are removed and the error raised.
+    Each file's text may come in pieces (a generator), so that no file need be held whole."""
     for path in contents:
         if path.is_dir():
             raise IsADirectoryError(21, "a folder has that name", str(path))
@@ -40,7 +41,7 @@ def write_files_atomically(contents: Mapping[Path, str]) -> None:
 
 
 def write_file_atomically(path: Path, text: str) -> None:
-    write_files_atomically({path: text})
+    write_files_atomically({path: (text,)})
 
 
 def remove_leftovers(folder: Path) -> int:
@@ -66,12 +67,12 @@ def _current_umask() -> int:
 _FILE_MODE = 0o666 & ~_current_umask()
 
 
-def _write_temp(path: Path, text: str) -> str:
+def _write_temp(path: Path, chunks: Iterable[str]) -> str:
     descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
     try:
         os.fchmod(descriptor, _FILE_MODE)
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

@@ -20,6 +20,11 @@ def xml_safe(text: str) -> str:
     return _FORBIDDEN.sub(REPLACEMENT, text)
 
 
+def xml_text(text: str) -> str:
+    """``text`` ready to stand between two tags: XML-safe, with ``&``, ``<`` and ``>`` escaped."""
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def count_forbidden(texts: Iterable[str]) -> int:
     """How many characters ``xml_safe`` replaces in ``texts``."""
     return sum(len(_FORBIDDEN.findall(text)) for text in texts)
