@@ -91,7 +91,9 @@ def provenance(beam: int) -> str:
     import transformers
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    # docs/ is where this table goes: a table written earlier is not a change to the code measured.
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs"],
+                           capture_output=True, text=True, cwd=REPO).stdout.strip()
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
     return (f"Machine: {cpu}, {len(__import__('os').sched_getaffinity(0))} cores, {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}, torch {torch.__version__}, transformers {transformers.__version__}, "
