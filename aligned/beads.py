@@ -1,9 +1,18 @@
-"""The unit of a sentence alignment: a bead, and its vecalign text form."""
+"""The unit of a sentence alignment: a bead, and vecalign's text form, read and written here only.
+
+The aligner, the pipeline, the evaluation and the benchmarks share this one type. A bead is a
+named tuple, so ``src, tgt, score = bead`` works and scoring code can take plain
+``(src_ids, tgt_ids)`` pairs as well.
+"""
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass
+import math
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from .textio import InputError, read_text
 
 #: Bead shapes the aligner may output, as (source sentences, target sentences): 0-1, 1-0
 #: and every match of up to 6 sentences (1-1 ... 1-5, 2-4, 3-3 ...). Literary translators
@@ -13,14 +22,16 @@ MAX_BEAD_SENTENCES = 6
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0)) + tuple(
     (a, size - a) for size in range(2, MAX_BEAD_SENTENCES + 1) for a in range(1, size))
 
+_LINE = re.compile(r"\s*\[([^\]\[]*)\]\s*:\s*\[([^\]\[]*)\]\s*(?::\s*(\S+)\s*)?")
 
-@dataclass(frozen=True)
-class Bead:
+
+class Bead(NamedTuple):
     """Source sentence ids `src` aligned with target sentence ids `tgt` (0-based).
 
     `score` is the aligner's confidence in (0, 1) that a match bead is exactly
     right (calibrated on Text+Berg dev; identical sentences score about 0.95).
-    Insertions and deletions (an empty side) always score 0.0.
+    Insertions and deletions (an empty side) always score 0.0; so does a bead read
+    from a file that gives no score (a gold file).
     """
 
     src: tuple[int, ...]
@@ -38,16 +49,41 @@ class Bead:
 
     @classmethod
     def from_vecalign(cls, line: str) -> Bead:
-        """Parse "[0, 1]:[0]" or "[0, 1]:[0]:0.123" (vecalign output, gold files)."""
-        parts = line.strip().split(":")
-        if len(parts) not in (2, 3):
-            raise ValueError(f"not a vecalign bead: {line!r}")
-        try:
-            src, tgt = (ast.literal_eval(p) for p in parts[:2])
-            score = float(parts[2]) if len(parts) == 3 else 0.0
-        except (ValueError, SyntaxError) as error:
-            raise ValueError(f"not a vecalign bead: {line!r}") from error
-        if not (isinstance(src, list) and isinstance(tgt, list)
-                and all(isinstance(i, int) for i in src + tgt)):
-            raise ValueError(f"not a vecalign bead: {line!r}")
-        return cls(tuple(src), tuple(tgt), score)
+        """Parse "[0, 1]:[0]" or "[0, 1]:[0]:0.123" (vecalign output, gold files); ``[]`` is an
+        empty side. ValueError, saying what is wrong, for anything else: ids must be integers from
+        0 up (not ``-1``, not ``True``) and a score a finite number."""
+        match = _LINE.fullmatch(line)
+        if match is None:
+            raise ValueError(f"not a bead like '[0, 1]:[2]': {line.strip()!r}")
+        src, tgt, score = match.groups()
+        return cls(_ids(src, line), _ids(tgt, line), 0.0 if score is None else _score(score, line))
+
+
+def _ids(side: str, line: str) -> tuple[int, ...]:
+    items = [item.strip() for item in side.split(",")] if side.strip() else []
+    if not all(item.isascii() and item.isdigit() for item in items):
+        raise ValueError(f"sentence ids must be integers from 0 up: {line.strip()!r}")
+    return tuple(int(item) for item in items)
+
+
+def _score(text: str, line: str) -> float:
+    try:
+        score = float(text)
+    except ValueError:
+        raise ValueError(f"score must be a number: {line.strip()!r}") from None
+    if not math.isfinite(score):
+        raise ValueError(f"score must be a finite number: {line.strip()!r}")
+    return score
+
+
+def read_beads(path: Path | str) -> list[Bead]:
+    """A vecalign alignment file, one bead per line (blank lines skipped); `InputError` naming
+    the file and line for anything that is not a bead."""
+    beads = []
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if line.strip():
+            try:
+                beads.append(Bead.from_vecalign(line))
+            except ValueError as error:
+                raise InputError(f"{path}:{number}: {error}") from None
+    return beads

@@ -10,36 +10,21 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from .aligner import align
 from .beads import Bead
 from .lexicon import DictionaryError, Lexicon
-from .textio import DecodeError, decode, has_utf16_bom
-
-
-class InputError(Exception):
-    """A problem with an input file, reported as one line."""
+from .textio import InputError, has_utf16_bom, read_bytes, strict_text
 
 
 def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
     """One sentence per line (`presplit`), or raw text split by `split_sentences`.
     A file with no sentence is an error, not a side to leave unaligned: it is far more
     often a failed earlier step than a text with nothing in it."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except OSError as error:
-        raise InputError(f"{path}: {error.strerror}") from None
+    data = read_bytes(path)
     if b"\0" in data and not has_utf16_bom(data):
         raise InputError(f"{path}: binary file (NUL bytes), not text; give a UTF-8 text file")
-    try:
-        text = decode(data, repair=False).text  # a byte-order mark is not text
-    except DecodeError as error:
-        raise InputError(f"{path}: {error}; convert it, e.g. 'iconv -f windows-1252 -t utf-8'") from None
+    text = strict_text(data, path)  # a byte-order mark is not text
     if not text.strip():
         raise InputError(f"{path}: no sentences (the file is empty or blank); give a text to align")
     if not presplit:
@@ -52,7 +37,7 @@ def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             raise InputError(f"{path}:{number}: blank line (with --presplit each line is one sentence)")
-    return [line.rstrip("\r") for line in lines]
+    return lines
 
 
 def format_bead(bead: Bead, fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:

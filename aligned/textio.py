@@ -1,16 +1,24 @@
-"""Bytes to text, one way for the three packages: byte-order marks, UTF-16, legacy encodings.
+"""Text files in and out, one way for the three packages: byte-order marks, UTF-16, legacy
+encodings, and atomic writes.
 
 It lives in ``aligned``, the lowest package, so that ``translate``, ``aligned`` and ``eval`` read
-text the same way (a BOM is never part of the first line, whichever command reads the file).
-Two policies share it: the ``translate`` pipeline *repairs* what it can and reports each repair
-as a note, while the scoring and alignment commands, whose inputs are usually another program's
-output, *refuse* text that is not UTF-8 (``DecodeError``, with the byte offset).
+text the same way (a BOM is never part of the first line, whichever command reads the file) and
+write it the same way (temp file in the same folder, fsync, rename; the umask respected).
+Two reading policies share the decoder: the ``translate`` pipeline *repairs* what it can and
+reports each repair as a note, while the scoring and alignment commands, whose inputs are usually
+another program's output, *refuse* text that is not UTF-8 (``read_text``: an ``InputError`` that
+names the file and the first bad byte).
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
 
 # Magic numbers of common binary formats that can sit beside text files in a corpus folder.
 _BINARY_SIGNATURES = (
@@ -20,13 +28,43 @@ _BINARY_SIGNATURES = (
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+class InputError(Exception):
+    """An input file that cannot be used; the message names the file and says what is wrong."""
+
+
 class DecodeError(ValueError):
     """Bytes that are not text in the expected encoding; ``offset`` is the first bad byte."""
 
-    def __init__(self, encoding: str, offset: int):
-        super().__init__(f"not {encoding} text (byte {offset})")
+    def __init__(self, encoding: str, data: bytes, offset: int):
+        super().__init__(f"not {encoding} text (invalid byte {data[offset]:#04x} at offset {offset})")
         self.encoding = encoding
         self.offset = offset
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The file's bytes; OS errors become an `InputError` naming the file."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as error:
+        raise InputError(f"{path}: {error.strerror or error}") from None
+
+
+def read_text(path: Path | str) -> str:
+    """A UTF-8 (or BOM-marked UTF-16) text file, BOM dropped, line endings made "\\n"."""
+    return strict_text(read_bytes(path), path)
+
+
+def strict_text(data: bytes, path: Path | str) -> str:
+    """``read_text`` of bytes already read from ``path`` (which only names it in the error)."""
+    try:
+        text = decode(data, repair=False).text
+    except DecodeError as error:
+        raise InputError(f"{path}: {error}; convert it, e.g. 'iconv -f windows-1252 -t utf-8'") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass
@@ -68,7 +106,7 @@ def decode(data: bytes, *, repair: bool) -> Decoded:
         return Decoded(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         if not repair:
-            raise DecodeError("UTF-8", error.start) from None
+            raise DecodeError("UTF-8", data, error.start) from None
         return _decode_line_by_line(data, error.start)
 
 
@@ -79,7 +117,7 @@ def _decode_with_bom(data: bytes, encoding: str, repair: bool) -> Decoded:
         return Decoded(data.decode(encoding), notes)
     except UnicodeDecodeError as error:
         if not repair:
-            raise DecodeError(name, error.start) from None
+            raise DecodeError(name, data, error.start) from None
         # The byte order mark settles the encoding, so the bad units are damage, not a sign of
         # another encoding: keep the rest and say how much could not be read.
         text = data.decode(encoding, errors="replace")
@@ -116,3 +154,85 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 
 _LATIN1_FALLBACK = "aligned-latin-1-fallback"
 codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_TEMP_SUFFIX = ".tmp"
+# ".NAME.<mkstemp's 8 random characters>.tmp": only files of this shape are ever cleaned up.
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def write_files_atomically(contents: Mapping[Path, Iterable[str] | bytes]) -> None:
+    """Write every file or none: on any error, the temp files are removed and the error raised.
+
+    ``os.replace`` within one file system is atomic, so after a crash each file is either the old
+    complete version or the new one. Files that belong together (one document's corpus files)
+    are all written to temp files first, and renamed only when every one of them was written and
+    no target is in the way (a folder of the same name). A file's text may come in pieces (a
+    generator), so that no file need be held whole; ``bytes`` are written as they are.
+    """
+    for path in contents:
+        if path.is_dir():
+            raise IsADirectoryError(21, "a folder has that name", str(path))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in contents.items():
+            staged.append((_write_temp(path, text), path))
+        while staged:
+            os.replace(*staged[-1])
+            staged.pop()
+    except BaseException:
+        for temp, _ in staged:
+            _remove(temp)
+        raise
+
+
+def write_file_atomically(path: Path, text: str) -> None:
+    write_files_atomically({path: (text,)})
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temp files that a killed writer left in ``folder`` (between writing and
+    renaming); returns how many.
+
+    Call it only while holding the folder's run lock, when no writer can be mid-write.
+    """
+    removed = 0
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False) and _TEMP_NAME.fullmatch(entry.name):
+            _remove(entry.path)
+            removed += 1
+    return removed
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by the owner only; outputs get the usual permissions.
+_FILE_MODE = 0o666 & ~_current_umask()
+
+
+def _write_temp(path: Path, chunks: Iterable[str] | bytes) -> str:
+    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
+    pieces = (chunks,) if isinstance(chunks, bytes) else (piece.encode("utf-8") for piece in chunks)
+    try:
+        os.fchmod(descriptor, _FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.writelines(pieces)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        _remove(temp)
+        raise
+    return temp
+
+
+def _remove(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except FileNotFoundError:
+        pass

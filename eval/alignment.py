@@ -17,64 +17,12 @@ https://aclanthology.org/W11-4624/), so numbers here compare with published Text
 
 from __future__ import annotations
 
-import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import NamedTuple
-
-from eval.inputs import InputError, read_text
-
-
-class Bead(NamedTuple):
-    """One line of a vecalign alignment file: source ids, target ids, optional aligner score."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float | None = None
-
 
 # A bead pairs any sequences of ids; a third item such as a score is ignored when scoring.
 BeadLike = Sequence
 _Pair = tuple[tuple[int, ...], tuple[int, ...]]
-_BEAD_LINE = re.compile(r"\s*\[([^\]]*)\]\s*:\s*\[([^\]]*)\]\s*(?::\s*(\S+)\s*)?")
-
-
-def parse_bead(line: str) -> Bead:
-    """Parse ``[0, 1]:[0]:0.25`` (score optional, ``[]`` for an empty side); ValueError if malformed."""
-    match = _BEAD_LINE.fullmatch(line)
-    if match is None:
-        raise ValueError(f"not a bead like '[0, 1]:[2]': {line.strip()!r}")
-    src, tgt, score = match.groups()
-    return Bead(_ids(src, line), _ids(tgt, line), None if score is None else _score(score, line))
-
-
-def _ids(side: str, line: str) -> tuple[int, ...]:
-    """Sentence ids: non-negative integers (vecalign's are 0-based line numbers)."""
-    items = [item.strip() for item in side.split(",")] if side.strip() else []
-    if not all(item.isascii() and item.isdigit() for item in items):
-        raise ValueError(f"sentence ids must be integers from 0 up: {line.strip()!r}")
-    return tuple(int(item) for item in items)
-
-
-def _score(text: str, line: str) -> float:
-    score = float(text)
-    if not math.isfinite(score):
-        raise ValueError(f"score must be a finite number: {line.strip()!r}")
-    return score
-
-
-def read_beads(path: Path | str) -> list[Bead]:
-    """Read a vecalign alignment file, one bead per line (blank lines skipped)."""
-    beads = []
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        if line.strip():
-            try:
-                beads.append(parse_bead(line))
-            except ValueError as err:
-                raise InputError(f"{path}:{number}: {err}") from None
-    return beads
 
 
 def _pairs(beads: Iterable[BeadLike]) -> set[_Pair]:

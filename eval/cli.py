@@ -11,7 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from eval.alignment import Bead, read_beads, score_pooled
+from aligned.beads import Bead, read_beads
+from eval.alignment import score_pooled
 from eval.alignment_bootstrap import paired_bootstrap
 from eval.inputs import InputError, read_lines
 from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation, scores_to_json

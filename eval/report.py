@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import sacrebleu
 from matplotlib.figure import Figure  # no pyplot: renders with Agg, leaves the global backend alone
 
+from aligned.textio import write_files_atomically
 from eval.inputs import InputError, read_lines
 from eval.translation import MetricScore, check_tokenizer, score_translation, scores_to_json
 
@@ -106,20 +105,6 @@ def score_documents(documents: Sequence[DocumentForScoring], tokenize: str = "13
     return Report(results, overall, len(all_hyps), tokenize)
 
 
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write via a temporary file in the same folder, so readers never see a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be read
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
-
-
 def _chart(report: Report) -> bytes:
     """Horizontal bars of per-document BLEU in document order, the overall BLEU as a dashed line."""
     scored = [d for d in report.documents if not d.error]
@@ -180,9 +165,10 @@ def write_report(report: Report, out_dir: Path) -> list[Path]:
     """Write report.md, report.json and bleu.png into ``out_dir`` (created if needed)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    markdown, data, png = (out_dir / name for name in REPORT_FILES)
-    chart = _write_atomic(png, _chart(report))
-    text = json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
-    return [_write_atomic(markdown, _markdown(report, chart.name).encode("utf-8")),
-            _write_atomic(data, text.encode("utf-8")),
-            chart]
+    markdown, data, chart = (out_dir / name for name in REPORT_FILES)
+    write_files_atomically({
+        chart: _chart(report),
+        markdown: (_markdown(report, chart.name),),
+        data: (json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n",),
+    })
+    return [markdown, data, chart]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.alignment import read_beads, score_pooled
+from aligned.beads import read_beads
+from eval.alignment import score_pooled
 from eval.alignment_bootstrap import chunk_counts, paired_bootstrap
 
 TEXT_BERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "text-berg"

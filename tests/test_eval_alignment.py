@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.alignment import Bead, parse_bead, read_beads, score_alignment, score_pooled
-from eval.inputs import InputError
+from aligned.beads import Bead, read_beads
+from aligned.textio import InputError
+from eval.alignment import score_alignment, score_pooled
 
 TEXT_BERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "text-berg"
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def beads(text: str) -> list[Bead]:
     """Beads from a compact string such as ``"[0]:[0] [1]:[1,2]"`` (spaces only between beads)."""
-    return [parse_bead(bead) for bead in text.split()]
+    return [Bead.from_vecalign(bead) for bead in text.split()]
 
 
 def f1(precision: float, recall: float) -> float:

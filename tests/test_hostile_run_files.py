@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import assert_complete, assert_files_parse, lines, manifest, run_translate
-from translate import atomic, cache, run_lock
+from aligned import textio
+from translate import cache, run_lock
 from translate.backends import available_cores
 
 TEXT = "Le chat dort sur le tapis. Il fait beau aujourd'hui.\n\nLe chien court dans le jardin."
@@ -125,14 +126,14 @@ def test_disk_full_on_the_lock_file(inputs: Path, tmp_path: Path, tiny_model: Pa
 
 
 def test_disk_full_on_the_manifest(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
-    real_write = atomic._write_temp
+    real_write = textio._write_temp
 
     def full_at_manifest(path: Path, chunks) -> str:
         if path.name == "manifest.json":
             raise OSError(28, "No space left on device")
         return real_write(path, chunks)
 
-    monkeypatch.setattr(atomic, "_write_temp", full_at_manifest)
+    monkeypatch.setattr(textio, "_write_temp", full_at_manifest)
     out_dir = tmp_path / "out"
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 3

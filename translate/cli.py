@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Sequence
 
 from aligned.lexicon import DictionaryError, Lexicon
+from aligned.textio import remove_leftovers, write_file_atomically, write_files_atomically
 from eval.report import REPORT_FILES
-from translate.atomic import remove_leftovers, write_file_atomically, write_files_atomically
 from translate.backends import DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
