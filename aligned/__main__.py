@@ -1,7 +1,7 @@
-"""`python -m aligned SRC TGT`: see aligned.cli."""
+"""`python -m aligned SRC TGT`: the same as `align-sentences`, see aligned.cli."""
 
 import sys
 
 from .cli import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m aligned"))

@@ -1,18 +1,17 @@
 """Command line: align two files and print beads (vecalign format or TSV).
 
-    python -m aligned SRC TGT [--presplit] [--src-lang fr] [--tgt-lang en]
+    align-sentences SRC TGT (or python -m aligned SRC TGT) [--presplit] [--src-lang fr] [--tgt-lang en]
                               [--format vecalign|tsv] [--sentences] [--dictionary freedict|FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Sequence
 
 from .aligner import align
 from .beads import Bead
+from .command import run_command
 from .lexicon import DictionaryError, Lexicon
 from .textio import InputError, has_utf16_bom, read_bytes, strict_text
 
@@ -48,8 +47,8 @@ def format_bead(bead: Bead, fmt: str, src: Sequence[str], tgt: Sequence[str]) ->
     return "\t".join((ids(bead.src), ids(bead.tgt), f"{bead.score:.3f}", text(bead.src, src), text(bead.tgt, tgt)))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m aligned", description="Sentence-align two parallel texts.")
+def main(argv: Sequence[str] | None = None, prog: str = "align-sentences") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Sentence-align two parallel texts.")
     parser.add_argument("src", help="source text file (UTF-8)")
     parser.add_argument("tgt", help="target text file (UTF-8)")
     parser.add_argument("--presplit", action="store_true", help="each line is one sentence")
@@ -64,24 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "dictionaries for the two languages, e.g. apt-get install dict-freedict-deu-fra), "
                              "a FreeDict .index file, or a TSV of 'source<TAB>target' lines")
     args = parser.parse_args(argv)
-    try:
-        src = read_sentences(args.src, args.presplit, args.src_lang)
-        tgt = read_sentences(args.tgt, args.presplit, args.tgt_lang)
-        lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, args.src_lang, args.tgt_lang)
-    except (InputError, DictionaryError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_command(prog, lambda: _align(args), errors=(InputError, DictionaryError))
+
+
+def _align(args: argparse.Namespace) -> None:
+    src = read_sentences(args.src, args.presplit, args.src_lang)
+    tgt = read_sentences(args.tgt, args.presplit, args.tgt_lang)
+    lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, args.src_lang, args.tgt_lang)
     beads = align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, lexicon=lexicon)
-    try:
-        if args.sentences:
-            for label, sentences in (("#src", src), ("#tgt", tgt)):
-                for k, sentence in enumerate(sentences):
-                    print(f"{label}\t{k}\t{sentence}")
-        if args.format == "tsv":
-            print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
-        for bead in beads:
-            print(format_bead(bead, args.format, src, tgt))
-        sys.stdout.flush()
-    except BrokenPipeError:  # piped into head & co.: the reader has all it wanted, as Python's docs advise
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    if args.sentences:
+        for label, sentences in (("#src", src), ("#tgt", tgt)):
+            for k, sentence in enumerate(sentences):
+                print(f"{label}\t{k}\t{sentence}")
+    if args.format == "tsv":
+        print("src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text")
+    for bead in beads:
+        print(format_bead(bead, args.format, src, tgt))

@@ -37,9 +37,8 @@ from aligned import Bead, Lexicon, align  # noqa: E402
 from aligned.lexicon import DictionaryError  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
 from eval.alignment_bootstrap import paired_bootstrap  # noqa: E402
-from tests.flores import flores_documents  # noqa: E402
+from eval.datasets import FLORES, NEWSTEST, TEXT_BERG, flores_documents  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # ../shared beside the repo
 Doc = tuple[list[str], list[str], list[Bead], str, str]  # src, tgt, gold, src_lang, tgt_lang
 
 
@@ -50,7 +49,7 @@ def _lines(path: Path) -> list[str]:
 def textberg(split: str) -> list[Doc]:
     """Text+Berg documents: German source, French target, gold `[de ids]:[fr ids]`."""
     names = ["dev"] if split == "dev" else [f"test{k}" for k in range(7)]
-    root = DATA / "text-berg"
+    root = TEXT_BERG
     return [(_lines(root / f"{name}.de"), _lines(root / f"{name}.fr"),
              [Bead.from_vecalign(line) for line in _lines(root / f"{name}.defr")], "de", "fr")
             for name in names]
@@ -60,7 +59,7 @@ def flores(seed: int = 13, merge_rate: float = 0.25, delete_rate: float = 0.08) 
     """FLORES devtest documents, French source, English target with merges and deletions."""
     rng = random.Random(seed)
     return [_damage(document.fra, document.eng, rng, merge_rate, delete_rate)
-            for document in flores_documents(DATA / "flores200-devtest")]
+            for document in flores_documents()]
 
 
 def _damage(src: list[str], tgt: list[str], rng: random.Random, merge_rate: float, delete_rate: float) -> Doc:
@@ -162,8 +161,8 @@ def report(names: Sequence[str]) -> None:
 def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
     """Time synthetic documents: FLORES + newstest sentences, repeated to size, with
     the English side shuffled locally by merges and deletions (so the path is not trivial)."""
-    fra = _lines(DATA / "newstest2014" / "newstest2014.fra") + _lines(DATA / "flores200-devtest" / "fra.devtest")
-    eng = _lines(DATA / "newstest2014" / "newstest2014.eng") + _lines(DATA / "flores200-devtest" / "eng.devtest")
+    fra = _lines(NEWSTEST / "newstest2014.fra") + _lines(FLORES / "fra.devtest")
+    eng = _lines(NEWSTEST / "newstest2014.eng") + _lines(FLORES / "eng.devtest")
     lexicon = freedict("fr", "en")
     print("| sentences (src x tgt) | seconds | strict F1 | seconds + FreeDict | strict F1 + FreeDict |")
     print("|---|---|---|---|---|")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import subprocess
 import sys
@@ -29,8 +28,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.flores import flores_documents  # noqa: E402
-from tests.marian_factory import build_marian_model  # noqa: E402
+from docs_table import provenance, write_table  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+from eval.datasets import flores_documents  # noqa: E402
+from translate.model_factory import build_marian_model  # noqa: E402
 
 TARGET_RSS_GB = 1.5
 # Runs the command given and prints its peak RSS in KiB (Linux), so each case is measured alone.
@@ -85,20 +85,8 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def provenance(beam: int) -> str:
-    import ctranslate2
-    import torch
-    import transformers
-
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
-    # docs/ is where this table goes: a table written earlier is not a change to the code measured.
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs"],
-                           capture_output=True, text=True, cwd=REPO).stdout.strip()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    return (f"Machine: {cpu}, {len(__import__('os').sched_getaffinity(0))} cores, {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, torch {torch.__version__}, transformers {transformers.__version__}, "
-            f"ctranslate2 {ctranslate2.__version__}; commit {commit}{' (with local changes)' if dirty else ''}; "
-            f"`translate` defaults (backend auto, beam {beam}), tiny random model, --no-cache.")
+def settings(beam: int) -> str:
+    return f"`translate` defaults (backend auto, beam {beam}), tiny random model, --no-cache."
 
 
 def main() -> None:
@@ -113,14 +101,10 @@ def main() -> None:
         for name, text in inputs().items():
             rows.append(run_case(name, text, model, work, args.beam))
             print(f"{name}: {rows[-1]}", file=sys.stderr)
-    report = table(rows) + "\n\n" + provenance(args.beam) + "\n"
+    report = f"{table(rows)}\n\n{provenance()} {settings(args.beam)}\n"
     print(report)
     if args.write:
-        page = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
-        start, end = "<!-- hostile.py: begin -->", "<!-- hostile.py: end -->"
-        block = f"{start}\n{report}{end}"
-        page = page[:page.index(start)] + block + page[page.index(end) + len(end):] if start in page else page + block + "\n"
-        args.write.write_text(page, encoding="utf-8")
+        write_table(args.write, "hostile.py", report)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aligned.splitter import sentence_spans  # noqa: E402
-from tests.flores import flores_documents  # noqa: E402
+from eval.datasets import SHARED_DATA, flores_documents  # noqa: E402
 
 Spans = list[tuple[int, int]]
 CODES = {"en": "eng", "fr": "fra"}
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def flores_lines(data: Path, code: str) -> list[list[str]]:
@@ -173,7 +172,7 @@ def splitters(lang: str) -> dict[str, Callable[[str], Spans]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
     parser.add_argument("--chunk", type=int, default=5, help="newstest lines per paragraph")
     parser.add_argument("--repeat", type=int, default=3, help="timing passes (best is kept)")
     args = parser.parse_args()

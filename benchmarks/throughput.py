@@ -1,7 +1,7 @@
 """Translation throughput on CPU: our pipeline on both backends against peers, in one run.
 
 A model of opus-mt-fr-en's exact shape (6+6 layers, d_model 512, 8 heads, FFN 2048, shared
-vocabulary of 59514) is built with seeded random weights (tests/marian_factory.py; the hub is not
+vocabulary of 59514) is built with seeded random weights (translate/model_factory.py; the hub is not
 reachable here) and made like the published model where it matters for speed: ``<pad>`` may not
 be generated (``bad_words_ids``, as opus-mt's generation config) and its embedding row is zero.
 Random weights would end a translation at random, so ``</s>`` gets a -1e4 logit bias and every
@@ -40,7 +40,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.flores import flores_documents  # noqa: E402
+from eval.datasets import flores_documents  # noqa: E402
 
 SYSTEMS = {
     "a": "naive: one paragraph at a time (transformers)",
@@ -65,7 +65,7 @@ def build_model(directory: Path) -> Path:
     import torch
     from transformers import MarianMTModel
 
-    from tests.marian_factory import OPUS_MT_FR_EN, build_marian_model, training_lines
+    from translate.model_factory import OPUS_MT_FR_EN, build_marian_model, training_lines
 
     build_marian_model(directory, OPUS_MT_FR_EN, lines=training_lines(limit=1012))
     model = MarianMTModel.from_pretrained(directory)

@@ -1,17 +1,17 @@
-"""``python -m eval translation|alignment``: print scores as text or one JSON object.
+"""``fr-en-score translation|alignment`` (or ``python -m eval``): print scores as text or one JSON object.
 
-Every input problem ends in a one-line ``error:`` message and exit status 1, never a traceback.
+Every input problem ends in a one-line ``PROG: error:`` message and exit status 2, never a
+traceback (``aligned.command``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from collections.abc import Sequence
 
 from aligned.beads import Bead, read_beads
+from aligned.command import run_command
 from eval.alignment import score_pooled
 from eval.alignment_bootstrap import paired_bootstrap
 from eval.inputs import InputError, read_lines
@@ -79,9 +79,9 @@ def _alignment(args: argparse.Namespace) -> None:
               f"not better in {comparison.share_not_better:.1%} of resamples)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "fr-en-score") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m eval",
+        prog=prog,
         description="Score translations (sacrebleu) and sentence alignments (vecalign's measures).")
     commands = parser.add_subparsers(required=True, metavar="{translation,alignment}")
 
@@ -113,15 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        args.run(args)
-    except InputError as err:
-        print(f"{parser.prog}: error: {err}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # output piped into head & co.: stop quietly, as Python's docs advise
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    return 0
+def main(argv: Sequence[str] | None = None, prog: str = "fr-en-score") -> int:
+    args = build_parser(prog).parse_args(argv)
+    return run_command(prog, lambda: args.run(args))

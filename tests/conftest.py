@@ -1,4 +1,8 @@
-"""Shared fixtures: a tiny Marian model built offline once per test session, and the data paths."""
+"""Shared fixtures: a tiny Marian model built offline once per test session, and the data paths.
+
+Many tests read the reference data in ../shared/data (``eval.datasets``). Without it the session
+stops at once with one line that says what is missing, rather than failing test by test.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.marian_factory import SHARED_DATA, build_marian_model
+from eval.datasets import SHARED_DATA, DataMissing, require_data
+from translate.model_factory import build_marian_model
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    try:
+        require_data()
+    except DataMissing as missing:
+        pytest.exit(str(missing), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +39,4 @@ def private_ctranslate2_cache(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"test data not found at {SHARED_DATA}; the repository expects ../shared beside it")
     return SHARED_DATA

@@ -88,4 +88,4 @@ def test_module_entry_point(files):
     run = subprocess.run([sys.executable, "-m", "aligned", str(files[0]), "/nonexistent/x", "--presplit"],
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert run.stderr.strip() == "error: /nonexistent/x: no such file"
+    assert run.stderr.strip() == "python -m aligned: error: /nonexistent/x: no such file"

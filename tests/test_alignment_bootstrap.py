@@ -4,15 +4,14 @@ difference from none."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
 from aligned.beads import read_beads
 from eval.alignment import score_pooled
 from eval.alignment_bootstrap import chunk_counts, paired_bootstrap
+from eval.datasets import TEXT_BERG
 
-TEXT_BERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "text-berg"
 
 
 def golds() -> list[list]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from eval.datasets import FLORES, lines
 from tests.cli_helpers import manifest, run_translate
-from tests.conftest import REPO
 from translate.backends import DecodingSettings, Output, ctranslate2_backend
 from translate.backends.ctranslate2_backend import CACHE_ENV, CTranslate2Backend, thread_split
 from translate.backends.loading import BACKENDS, load_backend
@@ -28,7 +28,6 @@ from translate.length_policy import LengthPolicy
 from translate.model_files import resolve_model
 from translate.translation import Translator
 
-FLORES_FR = REPO.parent / "shared" / "data" / "flores200-devtest" / "fra.devtest"
 
 
 def _with_eos_bias(source: Path, target: Path, eos_bias: float) -> Path:
@@ -66,7 +65,7 @@ def _conversions_go_to_tmp(ct2_cache: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture(scope="module")
 def french() -> list[str]:
-    return FLORES_FR.read_text(encoding="utf-8").splitlines()[:32]
+    return lines(FLORES / "fra.devtest")[:32]
 
 
 class Spy:

@@ -12,7 +12,7 @@ import pytest
 import sacrebleu
 
 from tests.cli_helpers import lines
-from tests.flores import flores_documents
+from eval.datasets import flores_documents
 from translate.cli import main
 
 DOCUMENTS, PARAGRAPHS_PER_DOCUMENT = 3, 2

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from aligned.beads import Bead, read_beads
 from aligned.textio import InputError
 from eval.alignment import score_alignment, score_pooled
+from eval.datasets import TEXT_BERG
 
-TEXT_BERG = Path(__file__).resolve().parents[2] / "shared" / "data" / "text-berg"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -133,12 +133,12 @@ def test_cli_text_table_and_errors(tmp_path):
     result = run_cli("alignment", gold, gold)
     assert result.returncode == 0 and "F1           1.000   1.000" in result.stdout
     odd = run_cli("alignment", gold)
-    assert odd.returncode == 1 and odd.stderr.strip().endswith("give files in pairs: PRED GOLD [PRED GOLD ...]")
+    assert odd.returncode == 2 and odd.stderr.strip().endswith("give files in pairs: PRED GOLD [PRED GOLD ...]")
     (tmp_path / "empty.pred").write_text("")
     empty = run_cli("alignment", str(tmp_path / "empty.pred"), gold)
-    assert empty.returncode == 1 and empty.stderr.count("\n") == 1 and "empty.pred: no beads (empty file)" in empty.stderr
+    assert empty.returncode == 2 and empty.stderr.count("\n") == 1 and "empty.pred: no beads (empty file)" in empty.stderr
     missing = run_cli("alignment", str(tmp_path / "none.defr"), gold)
-    assert missing.returncode == 1 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
 
 
 def test_cli_baseline_gives_the_paired_bootstrap_of_the_difference(tmp_path):
@@ -162,4 +162,4 @@ def test_cli_baseline_gives_the_paired_bootstrap_of_the_difference(tmp_path):
     text = run_cli("alignment", *pairs, "--baseline", *map(str, worse))
     assert text.returncode == 0 and "strict F1 minus baseline: +" in text.stdout
     mismatch = run_cli("alignment", *pairs, "--baseline", str(worse[0]))
-    assert mismatch.returncode == 1 and "--baseline gives 1 files for 2 PRED files" in mismatch.stderr
+    assert mismatch.returncode == 2 and "--baseline gives 1 files for 2 PRED files" in mismatch.stderr

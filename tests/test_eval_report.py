@@ -9,7 +9,7 @@ from sacrebleu.metrics import BLEU, TER
 
 from eval.inputs import InputError
 from eval.report import DocumentForScoring, score_documents, write_report
-from tests.flores import flores_documents
+from eval.datasets import flores_documents
 from tests.test_eval_translation import perturb
 
 N_DOCUMENTS = 12

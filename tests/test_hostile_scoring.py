@@ -40,8 +40,8 @@ def test_eval_alignment_refuses_impossible_beads(line: str, message: str, tmp_pa
     predicted, gold = tmp_path / "pred", tmp_path / "gold"
     predicted.write_text(f"[1]:[1]\n{line}\n", encoding="utf-8")
     gold.write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
-    assert eval_main(["alignment", str(predicted), str(gold)]) == 1
-    assert capsys.readouterr().err.splitlines() == [f"python -m eval: error: {predicted}:2: {message}"]
+    assert eval_main(["alignment", str(predicted), str(gold)]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"fr-en-score: error: {predicted}:2: {message}"]
 
 
 def test_aligned_output_into_a_pipe_that_closes_early(tmp_path: Path) -> None:

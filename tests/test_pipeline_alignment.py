@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from aligned import Lexicon, align, split_sentences
-from tests.flores import flores_documents
+from eval.datasets import flores_documents
 from translate.backends import OneBatchAtATime, Output
 from translate.cache import TranslationCache
 from translate.documents import Document

@@ -5,23 +5,20 @@ FLORES-200 devtest (CC-BY-SA 4.0, Meta AI) and WMT newstest2014 are read from sh
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligned.splitter import sentence_spans, split_sentences
-from tests.flores import flores_documents
+from eval.datasets import NEWSTEST, flores_documents
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CODES = {"en": "eng", "fr": "fra"}
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"reference data not found at {DATA}")
 
 
 def newstest_paragraphs(code: str, size: int = 5) -> list[list[str]]:
-    lines = (DATA / "newstest2014" / f"newstest2014.{code}").read_text(encoding="utf-8").splitlines()
+    lines = (NEWSTEST / f"newstest2014.{code}").read_text(encoding="utf-8").splitlines()
     return [lines[i : i + size] for i in range(0, len(lines), size)]
 
 
@@ -43,7 +40,6 @@ def f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-@needs_data
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_flores_paragraphs_split_back_into_gold_lines(lang: str) -> None:
     """Some FLORES lines hold several sentences, so a boundary inside a line counts as right
@@ -66,7 +62,6 @@ def test_flores_paragraphs_split_back_into_gold_lines(lang: str) -> None:
     assert exact / len(docs) >= 0.9
 
 
-@needs_data
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_newstest_paragraphs_boundary_f1(lang: str) -> None:
     """newstest lines are single sentences or headlines (no final punctuation: unrecoverable)."""

@@ -54,7 +54,10 @@ def test_tsv_has_header_and_four_columns(seeds_corpus: Path) -> None:
         rows = [line.split("\t") for line in lines(seeds_corpus / f"{name}.fr-en.tsv")]
         assert rows[0] == ["paragraph", "fr", "en", "score"]
         assert all(len(row) == 4 for row in rows)
-        assert all(float(row[3]) >= 0 or float(row[3]) < 0 for row in rows[1:])
+        for paragraph, french, english, score in rows[1:]:
+            assert 0.0 <= float(score) <= 1.0
+            if not french or not english:  # an unaligned sentence (1-0 or 0-1) has no score
+                assert score == "0.0000"
 
 
 def test_tmx_parses_with_required_header(seeds_corpus: Path) -> None:

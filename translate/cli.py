@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
+from aligned.command import error
 from aligned.lexicon import DictionaryError, Lexicon
 from aligned.textio import remove_leftovers, write_file_atomically, write_files_atomically
 from eval.report import REPORT_FILES
@@ -310,7 +311,7 @@ def _summary(written, failures, stats, out_dir: Path, seconds: float) -> None:
 
 
 def _error(message: str) -> None:
-    print(f"translate: error: {message}", file=sys.stderr)
+    error("translate", message)
 
 
 def _warn(message: str) -> None:

@@ -1,6 +1,8 @@
 """What stops a ``translate`` run, and the exit status each kind of stop gets.
 
-Every stop is one line on stderr that says what is wrong and what to do. The statuses:
+Every stop is one line on stderr that says what is wrong and what to do, in the format all the
+project's commands share (``aligned.command``: 2 for input and usage, 130 interrupted), with
+the statuses a run over many documents adds:
 
 - 0: every document was written;
 - 1: some documents failed (each named on stderr and in ``manifest.json``), the others were written;
@@ -13,7 +15,10 @@ Every stop is one line on stderr that says what is wrong and what to do. The sta
 
 from __future__ import annotations
 
-EXIT_OK, EXIT_DOCUMENT_FAILED, EXIT_USAGE, EXIT_WRITE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+from aligned.command import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+
+EXIT_DOCUMENT_FAILED, EXIT_WRITE, EXIT_BUG = 1, 3, 70
+__all__ = ["EXIT_OK", "EXIT_DOCUMENT_FAILED", "EXIT_USAGE", "EXIT_WRITE", "EXIT_BUG", "EXIT_INTERRUPTED", "StopRun", "WriteFailed", "reason"]
 
 
 class StopRun(Exception):

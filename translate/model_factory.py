@@ -1,4 +1,5 @@
-"""Build small MarianMT model directories offline, so tests and benchmarks run the real loading code.
+"""Build small MarianMT model directories offline, so tests, benchmarks and users without the hub
+run the real loading code (``python -m translate.model_factory models/tiny``).
 
 The hub is unreachable here and in CI, so a model is made from scratch: sentencepiece models
 trained on a few lines of real text, a shared ``vocab.json`` as the OPUS-MT models have, and a
@@ -18,8 +19,8 @@ import sentencepiece as spm
 import torch
 from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-FLORES = SHARED_DATA / "flores200-devtest"
+from eval.datasets import FLORES, lines
+
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,7 @@ OPUS_MT_FR_EN = ModelShape(d_model=512, layers=6, heads=8, ffn_dim=2048, spm_voc
 
 def training_lines(limit: int = 400) -> tuple[list[str], list[str]]:
     """French and English lines from FLORES-200 devtest to train the sentencepiece models on."""
-    french = (FLORES / "fra.devtest").read_text(encoding="utf-8").splitlines()[:limit]
-    english = (FLORES / "eng.devtest").read_text(encoding="utf-8").splitlines()[:limit]
-    return french, english
+    return lines(FLORES / "fra.devtest")[:limit], lines(FLORES / "eng.devtest")[:limit]
 
 
 def _train_sentencepiece(lines: list[str], prefix: Path, vocab_size: int) -> None:
