@@ -37,6 +37,7 @@ from aligned import Bead, Lexicon, align  # noqa: E402
 from aligned.lexicon import DictionaryError  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
 from eval.alignment_bootstrap import paired_bootstrap  # noqa: E402
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 from eval.datasets import FLORES, NEWSTEST, TEXT_BERG, flores_documents  # noqa: E402
 
 Doc = tuple[list[str], list[str], list[Bead], str, str]  # src, tgt, gold, src_lang, tgt_lang
@@ -181,10 +182,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
     parser.add_argument("--scaling", action="store_true", help="also time synthetic long documents")
+    parser.add_argument("--write", type=Path, metavar="PAGE", help="also write the tables into this Markdown page (docs/alignment.md)")
     args = parser.parse_args()
-    report(args.sets)
+    with tables_into(args.write, "alignment.py"):
+        report(args.sets)
     if args.scaling:
-        scaling()
+        with tables_into(args.write, "alignment.py --scaling"):
+            scaling()
 
 
 if __name__ == "__main__":

@@ -3,9 +3,13 @@ the versions and the commit written under it, so that a page always says what it
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import platform
 import subprocess
+import sys
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -35,6 +39,25 @@ def write_table(page: Path, name: str, text: str) -> None:
     else:
         current = current.rstrip() + ("\n\n" if current else "") + block + "\n"
     page.write_text(current, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def tables_into(page: Path | None, name: str, note: str = "") -> Iterator[None]:
+    """Everything printed inside the block still goes to stdout; with a ``page``, it is also
+    written there as the ``name`` table, with ``note`` and the provenance line under it."""
+    if page is None:
+        yield
+        return
+    printed = io.StringIO()
+
+    class Tee(io.TextIOBase):
+        def write(self, text: str) -> int:
+            printed.write(text)
+            return sys.__stdout__.write(text)
+
+    with contextlib.redirect_stdout(Tee()):
+        yield
+    write_table(page, name, f"{printed.getvalue().rstrip()}\n\n{note}{' ' if note else ''}{provenance()}\n")
 
 
 def _git(*args: str) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aligned.splitter import sentence_spans  # noqa: E402
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 from eval.datasets import SHARED_DATA, flores_documents  # noqa: E402
 
 Spans = list[tuple[int, int]]
@@ -175,12 +176,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_DATA)
     parser.add_argument("--chunk", type=int, default=5, help="newstest lines per paragraph")
     parser.add_argument("--repeat", type=int, default=3, help="timing passes (best is kept)")
+    parser.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page (docs/splitter.md)")
     args = parser.parse_args()
     sets = {
         "FLORES devtest": {lang: flores_lines(args.data, code) for lang, code in CODES.items()},
         "newstest2014": {lang: newstest_chunks(args.data, code, args.chunk) for lang, code in CODES.items()},
     }
     tools = {lang: splitters(lang) for lang in CODES}
+    with tables_into(args.write, "splitter.py", "Speed: best of the timing passes."):
+        _table(sets, tools, args.repeat)
+
+
+def _table(sets: dict, tools: dict, repeat: int) -> None:
     print(
         "| lang | set | splitter | precision | precision (corr.) | recall | F1 | F1 (corr.) "
         "| contract | sentences/s |"
@@ -191,7 +198,7 @@ def main() -> None:
             pairs = list(zip(docs[lang], docs[other]))
             for label, split in tools[lang].items():
                 result = score(pairs, split, tools[other][label])
-                result.speed = speed(docs[lang], split, args.repeat)
+                result.speed = speed(docs[lang], split, repeat)
                 print(f"| {lang} | {name} ({len(pairs)} paragraphs) | {label} | {result.row()} |")
 
 

@@ -4,7 +4,7 @@ Marian models have 512 positions on each side. A translation is allowed
 ``ceil(OUTPUT_RATIO * input_tokens) + OUTPUT_SLACK`` new tokens: French→English output is
 rarely longer than the input, so 1.5x plus a little is generous for real text yet stops a
 degenerate model from repeating itself for hundreds of tokens. For that bound to always fit the
-decoder's positions, inputs are capped at ``max_input_tokens`` (330 for a 512-position model);
+decoder's positions, inputs are capped at ``max_input_tokens`` (334 for a 512-position model: floor((511 - 10) / 1.5));
 longer paragraphs are cut at sentence boundaries before translation (see ``chunking``).
 """
 
