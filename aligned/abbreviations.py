@@ -83,6 +83,5 @@ NEVER_FINAL: dict[str, frozenset[str]] = {
 BEFORE_NUMBER: frozenset[str] = frozenset(_BEFORE_NUMBER.split())
 
 SENTENCE_STARTERS: dict[str, frozenset[str]] = {
-    lang: frozenset(_STARTERS.get(lang, "").split()) - frozenset(_NAME_PARTICLES.split())
-    for lang in NEVER_FINAL
+    lang: frozenset(_STARTERS.get(lang, "").split()) - frozenset(_NAME_PARTICLES.split()) for lang in NEVER_FINAL
 }

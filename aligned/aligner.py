@@ -30,14 +30,19 @@ CONFIDENCE_OFFSET = -1.27
 DICTIONARY_WEIGHTS = Weights(lexicon=0.7, ngrams=0.5, length=0.1, skip=-0.26, size_exponent=0.8, priors={})
 
 
-def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
-          src_lang: str = "fr", tgt_lang: str = "en",
-          paragraph_breaks: tuple[Sequence[int], Sequence[int]] | None = None,
-          tgt_translations: Sequence[str] | None = None,
-          src_translations: Sequence[str] | None = None,
-          translate: Callable[[list[str]], list[str]] | None = None,
-          lexicon: Lexicon | None = None,
-          weights: Weights | None = None) -> list[Bead]:
+def align(
+    src_sentences: Sequence[str],
+    tgt_sentences: Sequence[str],
+    *,
+    src_lang: str = "fr",
+    tgt_lang: str = "en",
+    paragraph_breaks: tuple[Sequence[int], Sequence[int]] | None = None,
+    tgt_translations: Sequence[str] | None = None,
+    src_translations: Sequence[str] | None = None,
+    translate: Callable[[list[str]], list[str]] | None = None,
+    lexicon: Lexicon | None = None,
+    weights: Weights | None = None,
+) -> list[Bead]:
     """Align two lists of sentences; return beads covering both, in order.
 
     Bead shapes are 0-1, 1-0 and every match of up to 6 sentences (BEAD_TYPES). `Bead.score` is a
@@ -65,8 +70,10 @@ def align(src_sentences: Sequence[str], tgt_sentences: Sequence[str], *,
     src, tgt = _sides(src_sentences, tgt_sentences, tgt_translations, src_translations, paragraph_breaks, lexicon)
     w = weights or (DICTIONARY_WEIGHTS if lexicon is not None else Weights())
     beads = _search(src, tgt, w)
-    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), _confidence(gain) if i1 > i0 and j1 > j0 else 0.0)
-            for i0, i1, j0, j1, gain in beads]
+    return [
+        Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), _confidence(gain) if i1 > i0 and j1 > j0 else 0.0)
+        for i0, i1, j0, j1, gain in beads
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -83,8 +90,14 @@ def _confidence(gain: float) -> float:
     return round(1.0 / (1.0 + math.exp(-CONFIDENCE_SLOPE * (gain - CONFIDENCE_OFFSET))), 6)
 
 
-def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_translations,
-           paragraph_breaks, lexicon: Lexicon | None = None) -> tuple[Side, Side]:
+def _sides(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    tgt_translations,
+    src_translations,
+    paragraph_breaks,
+    lexicon: Lexicon | None = None,
+) -> tuple[Side, Side]:
     """Features of both sides (one embedding call for everything). A translation,
     where given, replaces its sentence for the n-grams (same language as the other
     side) and is added to its embedding; the dictionary reads the original sentences."""
@@ -98,10 +111,19 @@ def _sides(src: Sequence[str], tgt: Sequence[str], tgt_translations, src_transla
         tgt_emb, tgt_text = tgt_emb + mt_emb, translation
     breaks = paragraph_breaks or ((), ())
     bags = (None, None) if lexicon is None else (lexicon.source_bags(src), lexicon.target_bags(tgt))
-    return tuple(Side(emb / np.linalg.norm(emb, axis=1, keepdims=True), profiles(text),
-                      np.array([len(s) for s in sents], dtype=np.float64), _indicator(ids, len(sents)), bag)
-                 for emb, text, sents, ids, bag in ((src_emb, src_text, src, breaks[0], bags[0]),
-                                                     (tgt_emb, tgt_text, tgt, breaks[1], bags[1])))
+    return tuple(
+        Side(
+            emb / np.linalg.norm(emb, axis=1, keepdims=True),
+            profiles(text),
+            np.array([len(s) for s in sents], dtype=np.float64),
+            _indicator(ids, len(sents)),
+            bag,
+        )
+        for emb, text, sents, ids, bag in (
+            (src_emb, src_text, src, breaks[0], bags[0]),
+            (tgt_emb, tgt_text, tgt, breaks[1], bags[1]),
+        )
+    )
 
 
 def _indicator(ids: Sequence[int], n: int) -> np.ndarray:
@@ -142,8 +164,8 @@ def _band(src: Side, tgt: Side, w: Weights) -> tuple[np.ndarray, np.ndarray, lis
     for i0, i1, j0, j1, gain in _search(src.pooled(2), tgt.pooled(2), w):
         x0, x1, ya, yb = 2 * i0, min(2 * i1, n), 2 * j0, min(2 * j1, m)
         coarse.append((x0, x1, ya, yb, gain))
-        y_lo[x0:x1 + 1] = np.minimum(y_lo[x0:x1 + 1], ya)
-        y_hi[x0:x1 + 1] = np.maximum(y_hi[x0:x1 + 1], yb)
+        y_lo[x0 : x1 + 1] = np.minimum(y_lo[x0 : x1 + 1], ya)
+        y_hi[x0 : x1 + 1] = np.maximum(y_hi[x0 : x1 + 1], yb)
     y_lo = np.minimum.accumulate(y_lo[::-1])[::-1]
     y_hi = np.maximum.accumulate(y_hi)
     rows = np.arange(n + 1)

@@ -20,7 +20,8 @@ from .textio import InputError, read_text
 #: beads are rarer still and each added width makes the search slower.
 MAX_BEAD_SENTENCES = 6
 BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0)) + tuple(
-    (a, size - a) for size in range(2, MAX_BEAD_SENTENCES + 1) for a in range(1, size))
+    (a, size - a) for size in range(2, MAX_BEAD_SENTENCES + 1) for a in range(1, size)
+)
 
 _LINE = re.compile(r"\s*\[([^\]\[]*)\]\s*:\s*\[([^\]\[]*)\]\s*(?::\s*(\S+)\s*)?")
 

@@ -1,7 +1,7 @@
 """Command line: align two files and print beads (vecalign format or TSV).
 
-    align-sentences SRC TGT (or python -m aligned SRC TGT) [--presplit] [--src-lang fr] [--tgt-lang en]
-                              [--format vecalign|tsv] [--sentences] [--dictionary freedict|FILE]
+align-sentences SRC TGT (or python -m aligned SRC TGT) [--presplit] [--src-lang fr] [--tgt-lang en]
+                          [--format vecalign|tsv] [--sentences] [--dictionary freedict|FILE]
 """
 
 from __future__ import annotations
@@ -54,14 +54,24 @@ def main(argv: Sequence[str] | None = None, prog: str = "align-sentences") -> in
     parser.add_argument("--presplit", action="store_true", help="each line is one sentence")
     parser.add_argument("--src-lang", default="fr")
     parser.add_argument("--tgt-lang", default="en")
-    parser.add_argument("--format", choices=("vecalign", "tsv"), default="vecalign",
-                        help="vecalign: '[0, 1]:[0]:0.912' (0-based ids); tsv: ids, score and texts")
-    parser.add_argument("--sentences", action="store_true",
-                        help="first print the split sentences, '#src<TAB>id<TAB>text' and '#tgt ...'")
-    parser.add_argument("--dictionary", metavar="freedict|FILE",
-                        help="bilingual dictionary, a fourth signal: 'freedict' (the installed FreeDict "
-                             "dictionaries for the two languages, e.g. apt-get install dict-freedict-deu-fra), "
-                             "a FreeDict .index file, or a TSV of 'source<TAB>target' lines")
+    parser.add_argument(
+        "--format",
+        choices=("vecalign", "tsv"),
+        default="vecalign",
+        help="vecalign: '[0, 1]:[0]:0.912' (0-based ids); tsv: ids, score and texts",
+    )
+    parser.add_argument(
+        "--sentences",
+        action="store_true",
+        help="first print the split sentences, '#src<TAB>id<TAB>text' and '#tgt ...'",
+    )
+    parser.add_argument(
+        "--dictionary",
+        metavar="freedict|FILE",
+        help="bilingual dictionary, a fourth signal: 'freedict' (the installed FreeDict "
+        "dictionaries for the two languages, e.g. apt-get install dict-freedict-deu-fra), "
+        "a FreeDict .index file, or a TSV of 'source<TAB>target' lines",
+    )
     args = parser.parse_args(argv)
     return run_command(prog, lambda: _align(args), errors=(InputError, DictionaryError))
 

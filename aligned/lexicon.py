@@ -35,8 +35,22 @@ MIN_LETTERS = 3
 TARGET_STEM = 5  # letters of a target word kept: "montagnes" and "montagne" meet
 SOURCE_PREFIX = 6  # letters of an unknown source word looked up
 _WORD = re.compile(r"[^\W\d_]+")
-_ISO3 = {"de": "deu", "fr": "fra", "en": "eng", "es": "spa", "it": "ita", "nl": "nld", "pt": "por",
-         "pl": "pol", "sv": "swe", "fi": "fin", "ru": "rus", "el": "ell", "tr": "tur", "la": "lat"}
+_ISO3 = {
+    "de": "deu",
+    "fr": "fra",
+    "en": "eng",
+    "es": "spa",
+    "it": "ita",
+    "nl": "nld",
+    "pt": "por",
+    "pl": "pol",
+    "sv": "swe",
+    "fi": "fin",
+    "ru": "rus",
+    "el": "ell",
+    "tr": "tur",
+    "la": "lat",
+}
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 
 
@@ -59,7 +73,9 @@ class Lexicon:
     def __init__(self, table: Mapping[str, Iterable[str]], name: str = "dictionary"):
         self.table = {word: frozenset(stems) for word, stems in table.items() if stems}
         if not self.table:
-            raise DictionaryError(f"{name}: no translations found; give a FreeDict .index file or a TSV of 'source<TAB>target' lines")
+            raise DictionaryError(
+                f"{name}: no translations found; give a FreeDict .index file or a TSV of 'source<TAB>target' lines"
+            )
         by_prefix: dict[str, set[str]] = defaultdict(set)
         for word, stems in self.table.items():
             by_prefix[word[:SOURCE_PREFIX]] |= stems
@@ -128,8 +144,10 @@ class Lexicon:
         src, tgt = (_ISO3.get(lang, lang) for lang in (src_lang, tgt_lang))
         forward, backward = (Path(root) / f"freedict-{a}-{b}.index" for a, b in ((src, tgt), (tgt, src)))
         if not forward.exists():
-            raise DictionaryError(f"no FreeDict {src}-{tgt} dictionary in {root}; install it "
-                                  f"(e.g. 'apt-get install dict-freedict-{src}-{tgt}') or give a dictionary file")
+            raise DictionaryError(
+                f"no FreeDict {src}-{tgt} dictionary in {root}; install it "
+                f"(e.g. 'apt-get install dict-freedict-{src}-{tgt}') or give a dictionary file"
+            )
         return _cached_load(forward, backward if backward.exists() else None)
 
 
@@ -141,15 +159,19 @@ def _cached_load(path: Path, reverse: Path | None) -> Lexicon:
 def _pairs(path: Path) -> Iterable[tuple[str, str]]:
     """(source word, target text) pairs of a dictionary file; single-word sources only."""
     if not path.is_file():
-        raise DictionaryError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}; "
-                              "give a FreeDict .index file or a TSV of 'source<TAB>target' lines")
+        raise DictionaryError(
+            f"{path}: {'is a directory' if path.is_dir() else 'no such file'}; "
+            "give a FreeDict .index file or a TSV of 'source<TAB>target' lines"
+        )
     if path.suffix == ".index":
         yield from _dictd_pairs(path)
         return
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
-        raise DictionaryError(f"{path}: not UTF-8 text; give a TSV of 'source<TAB>target' lines or a FreeDict .index file") from None
+        raise DictionaryError(
+            f"{path}: not UTF-8 text; give a TSV of 'source<TAB>target' lines or a FreeDict .index file"
+        ) from None
     for line in lines:
         source, _, target = line.partition("\t")
         head = words(source)
@@ -170,7 +192,7 @@ def _dictd_pairs(index: Path) -> Iterable[tuple[str, str]]:
         if len(fields) != 3 or fields[0].startswith("00"):
             continue  # 00-database-* entries describe the dictionary itself
         offset, length = _base64(fields[1], index), _base64(fields[2], index)
-        entry = data[offset:offset + length].decode("utf-8", "replace").split("\n")
+        entry = data[offset : offset + length].decode("utf-8", "replace").split("\n")
         head = words(re.split(r" /| <", entry[0], maxsplit=1)[0])
         if len(head) != 1:
             continue

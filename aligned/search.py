@@ -21,8 +21,9 @@ _CHUNK = 64  # rows scored at once: big enough for BLAS, small enough for memory
 BlockScorer = Callable[[slice, slice], dict[tuple[int, int], np.ndarray]]
 
 
-def best_path(lo: np.ndarray, hi: np.ndarray, score_block: BlockScorer,
-              skip: float) -> list[tuple[int, int, int, int, float]]:
+def best_path(
+    lo: np.ndarray, hi: np.ndarray, score_block: BlockScorer, skip: float
+) -> list[tuple[int, int, int, int, float]]:
     """Beads (i0, i1, j0, j1, score) of the best path from (0, 0) to (n, m).
 
     `lo`/`hi` (length n + 1, non-decreasing, covering (0, 0) and (n, m)) bound
@@ -57,9 +58,9 @@ def best_path(lo: np.ndarray, hi: np.ndarray, score_block: BlockScorer,
         shifted = best - k * skip
         running = np.maximum.accumulate(shifted)
         inserted = running > shifted
-        table[i, :len(j)] = np.where(inserted, running + k * skip, best)
-        back[i, :len(j)] = np.where(inserted, _INSERT, arg)
-        gain[i, :len(j)] = np.where(inserted, skip, won)
+        table[i, : len(j)] = np.where(inserted, running + k * skip, best)
+        back[i, : len(j)] = np.where(inserted, _INSERT, arg)
+        gain[i, : len(j)] = np.where(inserted, skip, won)
     return _trace(lo, back, gain, n, int(hi[n]) - 1)
 
 

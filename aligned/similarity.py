@@ -37,7 +37,9 @@ class Weights:
     size_exponent: float = 1.0  # similarity is weighted by (sentences in bead / 2) ** this
     merge: float = -0.15  # added per sentence beyond two in a match bead (2-2: twice) ...
     long_merge: float = -0.2  # ... and this per sentence beyond four (a 1-5 bead: 2 x merge + long_merge)
-    priors: dict[tuple[int, int], float] = field(default_factory=lambda: {(1, 3): -0.2, (3, 1): -0.2})  # exceptions to `merge`
+    priors: dict[tuple[int, int], float] = field(
+        default_factory=lambda: {(1, 3): -0.2, (3, 1): -0.2}
+    )  # exceptions to `merge`
     paragraph: float = 0.3  # soft anchor: bonus when a bead starts a paragraph on both sides
     lexicon: float = 0.0  # weight of the dictionary signal (used only with a Lexicon)
 
@@ -71,8 +73,12 @@ class Side:
     def pooled(self, k: int) -> Side:
         """Merge each run of k consecutive sentences into one unit (for coarse search)."""
         ends = np.arange(0, len(self), k)
-        return Side(*(None if a is None else np.add.reduceat(a, ends, axis=0) for a in
-                      (self.embeddings, self.grams, self.chars, self.breaks, self.lexical)))
+        return Side(
+            *(
+                None if a is None else np.add.reduceat(a, ends, axis=0)
+                for a in (self.embeddings, self.grams, self.chars, self.breaks, self.lexical)
+            )
+        )
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -156,9 +162,14 @@ class Scorer:
         src, tgt = s.vectors(rows), t.vectors(cols)
         out = {}
         for a, b in MATCH_TYPES:
-            similarity = sum(getattr(w, name) * (src[name][a].unit @ tgt[name][b].unit.T
-                                                  - (src[name][a].hub[:, None] + tgt[name][b].hub[None, :]) / 2)
-                             for name in src)
+            similarity = sum(
+                getattr(w, name)
+                * (
+                    src[name][a].unit @ tgt[name][b].unit.T
+                    - (src[name][a].hub[:, None] + tgt[name][b].hub[None, :]) / 2
+                )
+                for name in src
+            )
             la, lb = s.chars[a][rows][:, None], t.chars[b][cols][None, :]
             delta2 = (lb - self.ratio * la) ** 2 / (w.length_variance * (self.ratio * la + lb) / 2 + 1.0)
             score = ((a + b) / 2) ** w.size_exponent * similarity

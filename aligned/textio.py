@@ -22,8 +22,16 @@ from typing import Iterable, Mapping
 
 # Magic numbers of common binary formats that can sit beside text files in a corpus folder.
 _BINARY_SIGNATURES = (
-    b"\x89PNG", b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"\xff\xd8\xff", b"GIF8", b"BZh",
-    b"\x7fELF", b"\xfd7zXZ", b"SQLite format 3",
+    b"\x89PNG",
+    b"\x1f\x8b",
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"BZh",
+    b"\x7fELF",
+    b"\xfd7zXZ",
+    b"SQLite format 3",
 )
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -122,7 +130,11 @@ def _decode_with_bom(data: bytes, encoding: str, repair: bool) -> Decoded:
         # another encoding: keep the rest and say how much could not be read.
         text = data.decode(encoding, errors="replace")
         damaged = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
-        return Decoded(text, notes + [f"{damaged} undecodable {name} sequence(s) (first at byte offset {error.start}) replaced by U+FFFD"])
+        return Decoded(
+            text,
+            notes
+            + [f"{damaged} undecodable {name} sequence(s) (first at byte offset {error.start}) replaced by U+FFFD"],
+        )
 
 
 def _decode_line_by_line(data: bytes, first_bad: int) -> Decoded:
@@ -142,14 +154,19 @@ def _decode_line_by_line(data: bytes, first_bad: int) -> Decoded:
     text = "\n".join(decoded)
     if not utf8_non_ascii:
         return Decoded(text, [f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as Windows-1252"])
-    return Decoded(text, [f"mixed encodings: {len(legacy)} line(s) not valid UTF-8 (first: line {legacy[0]}) "
-                          "decoded as Windows-1252, the other lines as UTF-8"])
+    return Decoded(
+        text,
+        [
+            f"mixed encodings: {len(legacy)} line(s) not valid UTF-8 (first: line {legacy[0]}) "
+            "decoded as Windows-1252, the other lines as UTF-8"
+        ],
+    )
 
 
 def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
     """Windows-1252 covers Latin-1 and adds curly quotes and the euro sign; the five bytes it
     leaves undefined are decoded as Latin-1 so that no byte is ever dropped."""
-    return error.object[error.start:error.end].decode("latin-1"), error.end
+    return error.object[error.start : error.end].decode("latin-1"), error.end
 
 
 _LATIN1_FALLBACK = "aligned-latin-1-fallback"

@@ -33,11 +33,12 @@ from typing import NamedTuple
 import galechurch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+
 from aligned import Bead, Lexicon, align  # noqa: E402
 from aligned.lexicon import DictionaryError  # noqa: E402
 from eval.alignment import score_pooled  # noqa: E402
 from eval.alignment_bootstrap import paired_bootstrap  # noqa: E402
-from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 from eval.datasets import FLORES, NEWSTEST, TEXT_BERG, flores_documents  # noqa: E402
 
 Doc = tuple[list[str], list[str], list[Bead], str, str]  # src, tgt, gold, src_lang, tgt_lang
@@ -51,16 +52,22 @@ def textberg(split: str) -> list[Doc]:
     """Text+Berg documents: German source, French target, gold `[de ids]:[fr ids]`."""
     names = ["dev"] if split == "dev" else [f"test{k}" for k in range(7)]
     root = TEXT_BERG
-    return [(_lines(root / f"{name}.de"), _lines(root / f"{name}.fr"),
-             [Bead.from_vecalign(line) for line in _lines(root / f"{name}.defr")], "de", "fr")
-            for name in names]
+    return [
+        (
+            _lines(root / f"{name}.de"),
+            _lines(root / f"{name}.fr"),
+            [Bead.from_vecalign(line) for line in _lines(root / f"{name}.defr")],
+            "de",
+            "fr",
+        )
+        for name in names
+    ]
 
 
 def flores(seed: int = 13, merge_rate: float = 0.25, delete_rate: float = 0.08) -> list[Doc]:
     """FLORES devtest documents, French source, English target with merges and deletions."""
     rng = random.Random(seed)
-    return [_damage(document.fra, document.eng, rng, merge_rate, delete_rate)
-            for document in flores_documents()]
+    return [_damage(document.fra, document.eng, rng, merge_rate, delete_rate) for document in flores_documents()]
 
 
 def _damage(src: list[str], tgt: list[str], rng: random.Random, merge_rate: float, delete_rate: float) -> Doc:
@@ -104,8 +111,10 @@ def gale_church(src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang:
     if not src or not tgt:  # the package wants both sides
         return align(src, tgt)
     block = galechurch.align(src, tgt)
-    return [Bead(tuple(range(b.source_start, b.source_end)), tuple(range(b.target_start, b.target_end)))
-            for b in block.beads]
+    return [
+        Bead(tuple(range(b.source_start, b.source_end)), tuple(range(b.target_start, b.target_end)))
+        for b in block.beads
+    ]
 
 
 Aligner = Callable[[Sequence[str], Sequence[str], str, str], list[Bead]]
@@ -138,8 +147,10 @@ def report(names: Sequence[str]) -> None:
     """The table: scores per set and aligner; differences in strict F1 with a 95% interval
     from a paired bootstrap over 20-sentence chunks (eval.alignment_bootstrap)."""
     align(["Un."], ["One."])  # load the embedding model outside the timings
-    print("| set | aligner | P strict | R strict | F1 strict | P lax | R lax | F1 lax | seconds "
-          "| ΔF1 strict vs Gale-Church [95% CI] | ΔF1 strict vs aligned [95% CI] |")
+    print(
+        "| set | aligner | P strict | R strict | F1 strict | P lax | R lax | F1 lax | seconds "
+        "| ΔF1 strict vs Gale-Church [95% CI] | ΔF1 strict vs aligned [95% CI] |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         docs = SETS[name]()
@@ -153,10 +164,12 @@ def report(names: Sequence[str]) -> None:
         for label, run, baselines in rows:
             deltas = [str(paired_bootstrap(run.predicted, other.predicted, gold)) for other in baselines]
             s = run.scores
-            print(f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
-                  f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
-                  f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {' | '.join(deltas + [''] * (2 - len(deltas)))} |",
-                  flush=True)
+            print(
+                f"| {name} | {label} | {s['precision_strict']:.3f} | {s['recall_strict']:.3f} | "
+                f"{s['f1_strict']:.3f} | {s['precision_lax']:.3f} | {s['recall_lax']:.3f} | "
+                f"{s['f1_lax']:.3f} | {s['seconds']:.1f} | {' | '.join(deltas + [''] * (2 - len(deltas)))} |",
+                flush=True,
+            )
 
 
 def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
@@ -169,8 +182,7 @@ def scaling(sizes: Sequence[int] = (1000, 2500, 5000, 10000)) -> None:
     print("|---|---|---|---|---|")
     for size in sizes:
         src = [fra[k % len(fra)] for k in range(size)]
-        src, tgt, gold, _, _ = _damage(src, [eng[k % len(eng)] for k in range(size)],
-                                       random.Random(size), 0.1, 0.02)
+        src, tgt, gold, _, _ = _damage(src, [eng[k % len(eng)] for k in range(size)], random.Random(size), 0.1, 0.02)
         cells = []
         for aligner in [ours] + ([] if lexicon is None else [ours_with(lexicon)]):
             scores = evaluate(aligner, [(src, tgt, gold, "fr", "en")]).scores
@@ -182,7 +194,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", choices=list(SETS), default=list(SETS))
     parser.add_argument("--scaling", action="store_true", help="also time synthetic long documents")
-    parser.add_argument("--write", type=Path, metavar="PAGE", help="also write the tables into this Markdown page (docs/alignment.md)")
+    parser.add_argument(
+        "--write", type=Path, metavar="PAGE", help="also write the tables into this Markdown page (docs/alignment.md)"
+    )
     args = parser.parse_args()
     with tables_into(args.write, "alignment.py"):
         report(args.sets)

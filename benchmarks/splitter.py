@@ -28,8 +28,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from aligned.splitter import sentence_spans  # noqa: E402
 from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+
+from aligned.splitter import sentence_spans  # noqa: E402
 from eval.datasets import SHARED_DATA, flores_documents  # noqa: E402
 
 Spans = list[tuple[int, int]]
@@ -176,7 +177,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_DATA)
     parser.add_argument("--chunk", type=int, default=5, help="newstest lines per paragraph")
     parser.add_argument("--repeat", type=int, default=3, help="timing passes (best is kept)")
-    parser.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page (docs/splitter.md)")
+    parser.add_argument(
+        "--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page (docs/splitter.md)"
+    )
     args = parser.parse_args()
     sets = {
         "FLORES devtest": {lang: flores_lines(args.data, code) for lang, code in CODES.items()},
@@ -189,8 +192,7 @@ def main() -> None:
 
 def _table(sets: dict, tools: dict, repeat: int) -> None:
     print(
-        "| lang | set | splitter | precision | precision (corr.) | recall | F1 | F1 (corr.) "
-        "| contract | sentences/s |"
+        "| lang | set | splitter | precision | precision (corr.) | recall | F1 | F1 (corr.) | contract | sentences/s |"
     )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for lang, other in (("en", "fr"), ("fr", "en")):

@@ -113,7 +113,9 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
         from translate.translation import Translator
 
         def run(paragraphs: list[str]) -> int:
-            translator = Translator(backend, FixedOutput(steps=steps), batch_size, max_batch_tokens)  # CLI defaults: 16 / 4096
+            translator = Translator(
+                backend, FixedOutput(steps=steps), batch_size, max_batch_tokens
+            )  # CLI defaults: 16 / 4096
             translator.translate(paragraphs)
             stats = translator.stats
             assert len(stats.bounded_pieces) == stats.translated_pieces, "a translation ended early"
@@ -136,7 +138,9 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
         def generate(texts: list[str]) -> int:
             batch = tokenizer(texts, return_tensors="pt", padding=True)
             with torch.inference_mode():
-                output = marian.generate(**batch, num_beams=beam, do_sample=False, max_new_tokens=new_tokens, max_length=None)
+                output = marian.generate(
+                    **batch, num_beams=beam, do_sample=False, max_new_tokens=new_tokens, max_length=None
+                )
             tokenizer.batch_decode(output, skip_special_tokens=True)
             return int((output[:, 1:] != pad).sum())
 
@@ -158,7 +162,9 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
 
         if system == "d1":  # each system has its own process, so only (d1) gets one worker
             ctranslate2_backend.MAX_WORKERS = 1
-        backend = ctranslate2_backend.CTranslate2Backend(model, settings, threads=threads, compute_type="int8" if system == "d8" else "default", cache_dir=cache_dir)
+        backend = ctranslate2_backend.CTranslate2Backend(
+            model, settings, threads=threads, compute_type="int8" if system == "d8" else "default", cache_dir=cache_dir
+        )
         # The backend leaves transformers' forced last </s> out of the decoding, so a bound of
         # new_tokens + 1 makes it decode exactly new_tokens steps, as the others do.
         return pipeline_run(backend, new_tokens + 1, new_tokens, *((8, 4096) if system == "d8" else ()))
@@ -169,15 +175,21 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
         from translate.backends.ctranslate2_backend import converted_model
 
         tokenizer = MarianTokenizer.from_pretrained(model_dir)
-        translator = ctranslate2.Translator(str(converted_model(model, "default", cache_dir)), **({"intra_threads": threads} if threads else {}))
+        translator = ctranslate2.Translator(
+            str(converted_model(model, "default", cache_dir)), **({"intra_threads": threads} if threads else {})
+        )
         tokenized: dict[tuple[str, ...], list[list[str]]] = {}
 
         def run(paragraphs: list[str]) -> int:
             # Tokenized once, outside the timing: (e) is CTranslate2's decoding alone.
             if tuple(paragraphs) not in tokenized:
-                tokenized[tuple(paragraphs)] = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(paragraphs)["input_ids"]]
+                tokenized[tuple(paragraphs)] = [
+                    tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(paragraphs)["input_ids"]
+                ]
                 return 0
-            results = translator.translate_batch(tokenized[tuple(paragraphs)], beam_size=beam, max_decoding_length=new_tokens)
+            results = translator.translate_batch(
+                tokenized[tuple(paragraphs)], beam_size=beam, max_decoding_length=new_tokens
+            )
             return sum(len(result.hypotheses[0]) for result in results)
 
         return run
@@ -225,8 +237,22 @@ def convert_worker(args: argparse.Namespace) -> None:
 class Worker:
     def __init__(self, system: str, args: argparse.Namespace, model_dir: Path, cache_dir: Path):
         count = args.naive_paragraphs if system == "a" else args.paragraphs
-        command = [sys.executable, __file__, "--worker", system, "--count", str(count), "--model-dir", str(model_dir), "--cache-dir", str(cache_dir),
-                   "--new-tokens", str(args.new_tokens), "--beam", str(args.beam)] + (["--threads", str(args.threads)] if args.threads else [])
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            system,
+            "--count",
+            str(count),
+            "--model-dir",
+            str(model_dir),
+            "--cache-dir",
+            str(cache_dir),
+            "--new-tokens",
+            str(args.new_tokens),
+            "--beam",
+            str(args.beam),
+        ] + (["--threads", str(args.threads)] if args.threads else [])
         self.system, self.count = system, count
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.times: list[float] = []
@@ -247,12 +273,25 @@ class Worker:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--paragraphs", type=int, default=64, help="FLORES paragraphs for (b)-(e) (default 64)")
-    parser.add_argument("--naive-paragraphs", type=int, default=4, help="paragraphs for the slow baseline (a) (default 4)")
-    parser.add_argument("--new-tokens", type=int, default=64, help="tokens decoded per paragraph by every system (default 64)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per system; figures are medians (default 3)")
+    parser.add_argument(
+        "--naive-paragraphs", type=int, default=4, help="paragraphs for the slow baseline (a) (default 4)"
+    )
+    parser.add_argument(
+        "--new-tokens", type=int, default=64, help="tokens decoded per paragraph by every system (default 64)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="timed rounds per system; figures are medians (default 3)"
+    )
     parser.add_argument("--beam", type=int, default=1, help="beam size (default 1, greedy)")
-    parser.add_argument("--threads", type=int, default=None, help="threads for every system (default: each library's own)")
-    parser.add_argument("--work", type=Path, default=None, help="keep the model and conversions here and reuse them (default: a temporary folder)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads for every system (default: each library's own)"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep the model and conversions here and reuse them (default: a temporary folder)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
@@ -269,9 +308,23 @@ def main() -> None:
         model_dir, cache_dir = work / "opus-mt-fr-en-shaped", work / "ctranslate2"
         print(f"building the model in {model_dir} ...", file=sys.stderr, flush=True)
         build_model(model_dir)
-        conversion = json.loads(subprocess.run(
-            [sys.executable, __file__, "--worker", "convert", "--model-dir", str(model_dir), "--cache-dir", str(cache_dir)],
-            check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        conversion = json.loads(
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    "convert",
+                    "--model-dir",
+                    str(model_dir),
+                    "--cache-dir",
+                    str(cache_dir),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.splitlines()[-1]
+        )
         systems = ["a", "b", "c", "d", "e", "d1", "d8"]
         workers = {system: Worker(system, args, model_dir, cache_dir) for system in systems}
         for each in workers.values():  # one at a time: loading and warm-up must not overlap timings
@@ -280,30 +333,50 @@ def main() -> None:
         for round_number in range(args.rounds):
             loads.append(os.getloadavg()[0])
             order = list(workers.values())
-            for each in order[round_number % len(order):] + order[: round_number % len(order)]:  # rotated: no fixed neighbours
+            for each in (
+                order[round_number % len(order) :] + order[: round_number % len(order)]
+            ):  # rotated: no fixed neighbours
                 answer = each.ask("run")
                 each.times.append(answer["seconds"])
                 each.tokens = answer["tokens"]
-            print(f"round {round_number + 1}/{args.rounds}: " + ", ".join(f"({s}) {w.tokens / w.times[round_number]:.0f}" for s, w in workers.items()) + " tokens/s", file=sys.stderr, flush=True)
+            print(
+                f"round {round_number + 1}/{args.rounds}: "
+                + ", ".join(f"({s}) {w.tokens / w.times[round_number]:.0f}" for s, w in workers.items())
+                + " tokens/s",
+                file=sys.stderr,
+                flush=True,
+            )
         peaks = {system: each.ask("quit")["peak_rss"] for system, each in workers.items()}
         for each in workers.values():
             each.process.wait()
 
     expected = {system: each.count * args.new_tokens for system, each in workers.items()}
     speed = {system: each.tokens / statistics.median(each.times) for system, each in workers.items()}
-    print(f"\nThroughput, {'greedy' if args.beam == 1 else f'beam {args.beam}'}, {args.new_tokens} new tokens per FLORES paragraph, median of {args.rounds} interleaved rounds;"
-          f" {os.cpu_count()} CPUs, load average during the rounds {min(loads):.1f}-{max(loads):.1f}\n")
+    print(
+        f"\nThroughput, {'greedy' if args.beam == 1 else f'beam {args.beam}'}, {args.new_tokens} new tokens per "
+        f"FLORES paragraph, median of {args.rounds} interleaved rounds;"
+        f" {os.cpu_count()} CPUs, load average during the rounds {min(loads):.1f}-{max(loads):.1f}\n"
+    )
     print("| system | paragraphs | tokens/s | spread | peak RSS | vs (a) | vs (e) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for system, each in workers.items():
         rates = [each.tokens / seconds for seconds in each.times]
         note = "" if each.tokens == expected[system] else f" (decoded {each.tokens}, expected {expected[system]})"
-        print(f"| ({system}) {SYSTEMS[system]}{note} | {each.count} | {speed[system]:.0f} | {min(rates):.0f}-{max(rates):.0f} | "
-              f"{peaks[system] / 2**30:.2f} GiB | {speed[system] / speed['a']:.1f}x | {speed[system] / speed['e']:.2f}x |")
-    print(f"\nCTranslate2 conversion (first run only, cached after): {conversion['seconds']:.0f} s, peak RSS {conversion['peak_rss'] / 2**30:.2f} GiB")
-    print(f"targets: (d) >= 10x (a): {speed['d'] / speed['a']:.1f}x {'met' if speed['d'] >= 10 * speed['a'] else 'MISSED'};"
-          f" (d) >= 1.0x (e): {speed['d'] / speed['e']:.2f}x {'met' if speed['d'] >= speed['e'] else 'MISSED'};"
-          f" (d) peak < 1.5 GB: {peaks['d'] / 1e9:.2f} GB {'met' if peaks['d'] < 1.5e9 else 'MISSED'}")
+        print(
+            f"| ({system}) {SYSTEMS[system]}{note} | {each.count} | {speed[system]:.0f} | "
+            f"{min(rates):.0f}-{max(rates):.0f} | "
+            f"{peaks[system] / 2**30:.2f} GiB | {speed[system] / speed['a']:.1f}x | {speed[system] / speed['e']:.2f}x |"
+        )
+    print(
+        f"\nCTranslate2 conversion (first run only, cached after): {conversion['seconds']:.0f} s, peak RSS "
+        f"{conversion['peak_rss'] / 2**30:.2f} GiB"
+    )
+    print(
+        f"targets: (d) >= 10x (a): {speed['d'] / speed['a']:.1f}x "
+        f"{'met' if speed['d'] >= 10 * speed['a'] else 'MISSED'};"
+        f" (d) >= 1.0x (e): {speed['d'] / speed['e']:.2f}x {'met' if speed['d'] >= speed['e'] else 'MISSED'};"
+        f" (d) peak < 1.5 GB: {peaks['d'] / 1e9:.2f} GB {'met' if peaks['d'] < 1.5e9 else 'MISSED'}"
+    )
     print(f"(total {time.monotonic() - started:.0f} s)")
 
 

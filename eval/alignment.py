@@ -65,8 +65,7 @@ def f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def score_pooled(pred_docs: Sequence[Iterable[BeadLike]],
-                 gold_docs: Sequence[Iterable[BeadLike]]) -> dict[str, float]:
+def score_pooled(pred_docs: Sequence[Iterable[BeadLike]], gold_docs: Sequence[Iterable[BeadLike]]) -> dict[str, float]:
     """Score several documents at once, pooling counts as vecalign's ``score_multiple`` does.
 
     Returns vecalign's keys: ``precision_strict``, ``recall_strict``, ``f1_strict`` and the same
@@ -82,10 +81,9 @@ def score_pooled(pred_docs: Sequence[Iterable[BeadLike]],
         r_counts = [a + b for a, b in zip(r_counts, recall)]
     scores = {}
     for kind, offset in (("strict", 0), ("lax", 2)):
-        precision = fraction(*p_counts[offset:offset + 2])
-        recall = fraction(*r_counts[offset:offset + 2])
-        scores |= {f"precision_{kind}": precision, f"recall_{kind}": recall,
-                   f"f1_{kind}": f1(precision, recall)}
+        precision = fraction(*p_counts[offset : offset + 2])
+        recall = fraction(*r_counts[offset : offset + 2])
+        scores |= {f"precision_{kind}": precision, f"recall_{kind}": recall, f"f1_{kind}": f1(precision, recall)}
     return scores
 
 

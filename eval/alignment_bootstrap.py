@@ -68,17 +68,23 @@ def _strict_f1(counts: np.ndarray) -> float:
     return f1(fraction(hits_predicted, predicted - hits_predicted), fraction(hits_gold, gold - hits_gold))
 
 
-def paired_bootstrap(a_docs: Sequence[Iterable[BeadLike]], b_docs: Sequence[Iterable[BeadLike]],
-                     gold_docs: Sequence[Iterable[BeadLike]], chunk: int = 20,
-                     samples: int = 2000, seed: int = 12345) -> Comparison:
+def paired_bootstrap(
+    a_docs: Sequence[Iterable[BeadLike]],
+    b_docs: Sequence[Iterable[BeadLike]],
+    gold_docs: Sequence[Iterable[BeadLike]],
+    chunk: int = 20,
+    samples: int = 2000,
+    seed: int = 12345,
+) -> Comparison:
     """Strict F1 of A and B (pooled over documents, as score_pooled) and a 95% interval of
     A - B from `samples` resamplings of `chunk`-sentence chunks (fixed seed: repeatable)."""
     if not len(a_docs) == len(b_docs) == len(gold_docs):
         raise ValueError(f"{len(a_docs)}, {len(b_docs)} and {len(gold_docs)} documents: give the same documents")
     docs = [[list(beads) for beads in triple] for triple in zip(a_docs, b_docs, gold_docs)]
     sizes = [1 + max([i for beads in triple for src, *_ in beads for i in src] + [0]) for triple in docs]
-    a, b = (np.concatenate([chunk_counts(triple[k], triple[2], chunk, n) for triple, n in zip(docs, sizes)])
-            for k in (0, 1))
+    a, b = (
+        np.concatenate([chunk_counts(triple[k], triple[2], chunk, n) for triple, n in zip(docs, sizes)]) for k in (0, 1)
+    )
     draws = np.random.default_rng(seed).integers(0, len(a), size=(samples, len(a)))
     differences = np.array([_strict_f1(x) - _strict_f1(y) for x, y in zip(a[draws].sum(1), b[draws].sum(1))])
     f1_a, f1_b = float(_strict_f1(a.sum(0))), float(_strict_f1(b.sum(0)))

@@ -30,8 +30,10 @@ class DataMissing(FileNotFoundError):
 def require_data() -> Path:
     """``SHARED_DATA``, or `DataMissing` with a message that says what to put where."""
     if not (FLORES / "fra.devtest").is_file():
-        raise DataMissing(f"reference data not found at {SHARED_DATA}: the tests and benchmarks need ../shared/data "
-                          "(FLORES-200, newstest2014, Text+Berg) beside the repository")
+        raise DataMissing(
+            f"reference data not found at {SHARED_DATA}: the tests and benchmarks need ../shared/data "
+            "(FLORES-200, newstest2014, Text+Berg) beside the repository"
+        )
     return SHARED_DATA
 
 

@@ -63,9 +63,12 @@ class Report:
 
     def to_json(self) -> dict:
         scored = sum(not d.error for d in self.documents)
-        return {"sacrebleu": sacrebleu.__version__, "tokenize": self.tokenize,
-                "overall": {**scores_to_json(self.overall, self.segments), "documents": scored},
-                "documents": [d.to_json() for d in self.documents]}
+        return {
+            "sacrebleu": sacrebleu.__version__,
+            "tokenize": self.tokenize,
+            "overall": {**scores_to_json(self.overall, self.segments), "documents": scored},
+            "documents": [d.to_json() for d in self.documents],
+        }
 
 
 def _segments(doc: DocumentForScoring) -> tuple[str, list[str], list[str]]:
@@ -74,13 +77,14 @@ def _segments(doc: DocumentForScoring) -> tuple[str, list[str], list[str]]:
     reference = read_lines(path)
     if not reference:
         raise InputError(f"{path}: reference is empty")
-    for unit, hypotheses in (("paragraphs", doc.hypothesis_paragraphs),
-                             ("sentences", doc.hypothesis_sentences)):
+    for unit, hypotheses in (("paragraphs", doc.hypothesis_paragraphs), ("sentences", doc.hypothesis_sentences)):
         if len(hypotheses) == len(reference):
             return unit, list(hypotheses), reference
-    raise InputError(f"{path.name} has {_count(len(reference), 'line')} but the translation has "
-                     f"{_count(len(doc.hypothesis_paragraphs), 'paragraph')} and "
-                     f"{_count(len(doc.hypothesis_sentences), 'sentence')}")
+    raise InputError(
+        f"{path.name} has {_count(len(reference), 'line')} but the translation has "
+        f"{_count(len(doc.hypothesis_paragraphs), 'paragraph')} and "
+        f"{_count(len(doc.hypothesis_sentences), 'sentence')}"
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -144,13 +148,19 @@ def _markdown(report: Report, chart_name: str) -> str:
         lines += ["No document could be scored; see the errors below.", ""]
     else:
         names = [report.overall[key].name for key in COLUMNS]
-        lines += [f"Overall, corpus-level over {report.segments} segments of {scored} of "
-                  f"{len(report.documents)} documents: **BLEU {report.overall['bleu'].score:.2f}**.", "",
-                  f"| document | compared by | segments | {' | '.join(names)} |",
-                  "|---|---|--:|" + "--:|" * len(COLUMNS),
-                  f"| **overall** | | {report.segments} | {_cells(report.overall)} |"]
-        lines += [f"| {_escape(d.name)} | {d.compared_by} | {d.segments} | {_cells(d.scores)} |"
-                  for d in report.documents if not d.error]
+        lines += [
+            f"Overall, corpus-level over {report.segments} segments of {scored} of "
+            f"{len(report.documents)} documents: **BLEU {report.overall['bleu'].score:.2f}**.",
+            "",
+            f"| document | compared by | segments | {' | '.join(names)} |",
+            "|---|---|--:|" + "--:|" * len(COLUMNS),
+            f"| **overall** | | {report.segments} | {_cells(report.overall)} |",
+        ]
+        lines += [
+            f"| {_escape(d.name)} | {d.compared_by} | {d.segments} | {_cells(d.scores)} |"
+            for d in report.documents
+            if not d.error
+        ]
         lines += ["", f"![BLEU per document]({chart_name})", ""]
     errors = [d for d in report.documents if d.error]
     if errors:
@@ -166,9 +176,11 @@ def write_report(report: Report, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     markdown, data, chart = (out_dir / name for name in REPORT_FILES)
-    write_files_atomically({
-        chart: _chart(report),
-        markdown: (_markdown(report, chart.name),),
-        data: (json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n",),
-    })
+    write_files_atomically(
+        {
+            chart: _chart(report),
+            markdown: (_markdown(report, chart.name),),
+            data: (json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n",),
+        }
+    )
     return [markdown, data, chart]

@@ -73,30 +73,53 @@ def make_metrics(tokenize: str = "13a") -> dict[str, Metric]:
 def _metric_score(score: Score, metric: Metric, bootstrapped: bool) -> MetricScore:
     # sacrebleu 2.x keeps the bootstrap mean/CI and BLEU's details only in these attributes
     # (Score.format, which its command line prints, reads them the same way).
-    return MetricScore(score.name, score.score, str(metric.get_signature()), score._verbose,
-                       float(score._mean) if bootstrapped else None,
-                       float(score._ci) if bootstrapped else None)
+    return MetricScore(
+        score.name,
+        score.score,
+        str(metric.get_signature()),
+        score._verbose,
+        float(score._mean) if bootstrapped else None,
+        float(score._ci) if bootstrapped else None,
+    )
 
 
-def _paired(scores: dict[str, MetricScore], hypotheses: Sequence[str],
-            references: Sequence[Sequence[str]], baseline: Sequence[str],
-            tokenize: str) -> dict[str, MetricScore]:
+def _paired(
+    scores: dict[str, MetricScore],
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    baseline: Sequence[str],
+    tokenize: str,
+) -> dict[str, MetricScore]:
     """Add sacrebleu's paired bootstrap test against ``baseline`` (signature gains bs and seed)."""
     metrics = make_metrics(tokenize)
-    signatures, table = PairedTest([("baseline", baseline), ("system", hypotheses)], metrics,
-                                   references=references, test_type="bs", n_samples=N_BOOTSTRAP)()
+    signatures, table = PairedTest(
+        [("baseline", baseline), ("system", hypotheses)],
+        metrics,
+        references=references,
+        test_type="bs",
+        n_samples=N_BOOTSTRAP,
+    )()
     paired = {}
     for key, metric_score in scores.items():
         base, system = table[metric_score.name]
-        paired[key] = replace(metric_score, signature=str(signatures[metric_score.name]),
-                              mean=float(system.mean), ci=float(system.ci),
-                              baseline_score=float(base.score), p_value=float(system.p_value))
+        paired[key] = replace(
+            metric_score,
+            signature=str(signatures[metric_score.name]),
+            mean=float(system.mean),
+            ci=float(system.ci),
+            baseline_score=float(base.score),
+            p_value=float(system.p_value),
+        )
     return paired
 
 
-def score_translation(hypotheses: Sequence[str], references: Sequence[Sequence[str]],
-                      tokenize: str = "13a", confidence: bool = False,
-                      baseline: Sequence[str] | None = None) -> dict[str, MetricScore]:
+def score_translation(
+    hypotheses: Sequence[str],
+    references: Sequence[Sequence[str]],
+    tokenize: str = "13a",
+    confidence: bool = False,
+    baseline: Sequence[str] | None = None,
+) -> dict[str, MetricScore]:
     """Score ``hypotheses`` against one or more reference streams (sacrebleu's layout:
     ``references[k][i]`` is the k-th reference of segment i).
 
@@ -106,7 +129,10 @@ def score_translation(hypotheses: Sequence[str], references: Sequence[Sequence[s
     """
     metrics = make_metrics(tokenize)
     bootstrap = confidence and baseline is None  # the paired test bootstraps anyway
-    scores = {key: _metric_score(metric.corpus_score(hypotheses, references,
-                                                     N_BOOTSTRAP if bootstrap else 1), metric, bootstrap)
-              for key, metric in metrics.items()}
+    scores = {
+        key: _metric_score(
+            metric.corpus_score(hypotheses, references, N_BOOTSTRAP if bootstrap else 1), metric, bootstrap
+        )
+        for key, metric in metrics.items()
+    }
     return scores if baseline is None else _paired(scores, hypotheses, references, baseline, tokenize)

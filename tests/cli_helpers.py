@@ -38,7 +38,10 @@ def run_translate_process(*args: object, env: dict | None = None, **kwargs) -> s
     """Run ``translate`` as a user would: a separate process with the console script."""
     return subprocess.run(
         [sys.executable, "-m", "translate", *map(str, args)],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, **kwargs,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kwargs,
     )
 
 

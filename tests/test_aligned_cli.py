@@ -70,14 +70,19 @@ def test_missing_and_non_utf8_files(tmp_path, files, capsys):
 
 
 def test_empty_and_binary_files_are_errors_and_byte_order_marks_are_read(tmp_path, files, capsys):
-    for name, data, message in (("empty.txt", b"", "no sentences"), ("blank.txt", b"\n \n\t\n", "no sentences"),
-                                ("image.bin", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary file")):
+    for name, data, message in (
+        ("empty.txt", b"", "no sentences"),
+        ("blank.txt", b"\n \n\t\n", "no sentences"),
+        ("image.bin", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "binary file"),
+    ):
         (tmp_path / name).write_bytes(data)
         assert main([str(files[0]), str(tmp_path / name)]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and name in err and message in err
-    for name, data in (("bom8.txt", codecs.BOM_UTF8 + "Bonjour. Ça va ?".encode()),
-                       ("bom16.txt", "Bonjour. Ça va ?".encode("utf-16"))):
+    for name, data in (
+        ("bom8.txt", codecs.BOM_UTF8 + "Bonjour. Ça va ?".encode()),
+        ("bom16.txt", "Bonjour. Ça va ?".encode("utf-16")),
+    ):
         (tmp_path / name).write_bytes(data)
         assert main([str(tmp_path / name), str(files[1]), "--sentences"]) == 0
         assert "#src\t0\tBonjour.\n#src\t1\tÇa va ?\n" in capsys.readouterr().out
@@ -85,7 +90,12 @@ def test_empty_and_binary_files_are_errors_and_byte_order_marks_are_read(tmp_pat
 
 def test_module_entry_point(files):
     """`python -m aligned` runs as a process and exits 2 on bad input, without a traceback."""
-    run = subprocess.run([sys.executable, "-m", "aligned", str(files[0]), "/nonexistent/x", "--presplit"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "aligned", str(files[0]), "/nonexistent/x", "--presplit"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip() == "python -m aligned: error: /nonexistent/x: no such file"

@@ -32,6 +32,7 @@ def assert_covers(beads: list[Bead], n: int, m: int) -> None:
 
 # --- the Bead type -------------------------------------------------------------------------
 
+
 def test_bead_kind_and_vecalign_round_trip():
     bead = Bead((3, 4), (7,), 0.12345)
     assert bead.kind == "2-1"
@@ -48,6 +49,7 @@ def test_bead_parser_rejects_garbage(line):
 
 
 # --- edge cases ----------------------------------------------------------------------------
+
 
 def test_empty_sides():
     assert align([], []) == []
@@ -76,6 +78,7 @@ def test_one_side_much_longer(shared_data):
 
 # --- gold beads on real excerpts -------------------------------------------------------------
 
+
 def test_text_berg_dev_excerpt(shared_data):
     """The first 100 gold beads of Text+Berg dev (de-fr; OCR noise, lists, a block of
     30 French-only lines), cut at a bead boundary: 87% are found exactly."""
@@ -102,8 +105,8 @@ def test_flores_document_with_merged_sentences(shared_data):
 def test_five_sentences_translated_as_one(shared_data, start):
     """A translator who joins five sentences into one line gets one 5-1 bead, not a
     3-1 bead and two sentences left unaligned."""
-    fra = _lines(shared_data / "flores200-devtest" / "fra.devtest")[start:start + 7]
-    eng = _lines(shared_data / "flores200-devtest" / "eng.devtest")[start:start + 7]
+    fra = _lines(shared_data / "flores200-devtest" / "fra.devtest")[start : start + 7]
+    eng = _lines(shared_data / "flores200-devtest" / "eng.devtest")[start : start + 7]
     beads = align(fra, [eng[0], " ".join(eng[1:6]), eng[6]])
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1, 2, 3, 4, 5), (1,)), ((6,), (2,))]
 

@@ -13,7 +13,6 @@ from eval.alignment_bootstrap import chunk_counts, paired_bootstrap
 from eval.datasets import TEXT_BERG
 
 
-
 def golds() -> list[list]:
     return [[(b.src, b.tgt) for b in read_beads(p)] for p in sorted(TEXT_BERG.glob("test*.defr"))]
 
@@ -34,8 +33,14 @@ def split_some(gold_docs: list[list], count: int, seed: int) -> list[list]:
     """The gold with exactly `count` 1-1 beads, drawn at random, split as in `damaged`."""
     ones = [(d, k) for d, g in enumerate(gold_docs) for k, (src, tgt) in enumerate(g) if len(src) == len(tgt) == 1]
     chosen = set(random.Random(seed).sample(ones, count))
-    return [[pair for k, (src, tgt) in enumerate(g) for pair in ([(src, ()), ((), tgt)] if (d, k) in chosen else [(src, tgt)])]
-            for d, g in enumerate(gold_docs)]
+    return [
+        [
+            pair
+            for k, (src, tgt) in enumerate(g)
+            for pair in ([(src, ()), ((), tgt)] if (d, k) in chosen else [(src, tgt)])
+        ]
+        for d, g in enumerate(gold_docs)
+    ]
 
 
 def test_f1_is_the_pooled_strict_f1_and_chunks_keep_every_count():

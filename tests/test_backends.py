@@ -29,7 +29,6 @@ from translate.model_files import resolve_model
 from translate.translation import Translator
 
 
-
 def _with_eos_bias(source: Path, target: Path, eos_bias: float) -> Path:
     from transformers import MarianMTModel
 
@@ -107,11 +106,15 @@ def test_greedy_translations_are_identical(ending_model: Path, ct2_cache: Path, 
     # The one known difference: CTranslate2 does not decode an empty input (just </s>) at all,
     # where transformers decodes from </s> alone; the pipeline never sends empty paragraphs.
     assert fast.translate_batch([""], 40) == [Output("", True)]
-    assert {output.complete for output in expected} == {True, False}, "the inputs should cover ended and bounded outputs"
+    assert {output.complete for output in expected} == {True, False}, (
+        "the inputs should cover ended and bounded outputs"
+    )
     assert len({output.text for output in expected}) > 5
 
 
-def test_beam_search_matches_transformers_with_the_same_stopping_rule(ending_model: Path, ct2_cache: Path, french: list[str]) -> None:
+def test_beam_search_matches_transformers_with_the_same_stopping_rule(
+    ending_model: Path, ct2_cache: Path, french: list[str]
+) -> None:
     fast, reference = both(ending_model, 4, ct2_cache)
     fast.translator = spy = Spy(fast.translator)
     # Both stop a beam search once beam-size hypotheses have ended (the transformers backend
@@ -124,12 +127,14 @@ def test_beam_search_matches_transformers_with_the_same_stopping_rule(ending_mod
     assert options["max_batch_size"] == 0, "the Translator's batches must not be split again"
 
 
-def test_parallel_workers_give_the_same_translations_in_order(ending_model: Path, ct2_cache: Path, french: list[str]) -> None:
+def test_parallel_workers_give_the_same_translations_in_order(
+    ending_model: Path, ct2_cache: Path, french: list[str]
+) -> None:
     model, settings = resolve_model(str(ending_model)), DecodingSettings(beam=1)
     parallel = CTranslate2Backend(model, settings, threads=2, cache_dir=ct2_cache)
     single = CTranslate2Backend(model, settings, threads=1, cache_dir=ct2_cache)
     assert (parallel.workers, single.workers) == (2, 1)
-    requests = [(french[k:k + 3], 10 + k) for k in range(0, 30, 3)]
+    requests = [(french[k : k + 3], 10 + k) for k in range(0, 30, 3)]
     expected = [single.translate_batch(texts, bound) for texts, bound in requests]
     assert list(parallel.translate_batches(requests)) == expected
     # ...and through the Translator, whose batches keep both workers busy
@@ -138,16 +143,26 @@ def test_parallel_workers_give_the_same_translations_in_order(ending_model: Path
     assert Translator(parallel, LengthPolicy(), batch_size=4).translate(paragraphs) == reference
 
 
-@pytest.mark.parametrize(("threads", "device", "split"), [
-    (1, "cpu", (1, 1)), (2, "cpu", (2, 1)), (3, "cpu", (3, 1)), (8, "cpu", (4, 2)), (16, "cpu", (4, 4)), (4, "cuda", (1, 4)),
-])
+@pytest.mark.parametrize(
+    ("threads", "device", "split"),
+    [
+        (1, "cpu", (1, 1)),
+        (2, "cpu", (2, 1)),
+        (3, "cpu", (3, 1)),
+        (8, "cpu", (4, 2)),
+        (16, "cpu", (4, 4)),
+        (4, "cuda", (1, 4)),
+    ],
+)
 def test_threads_are_shared_out_among_workers(threads: int, device: str, split: tuple[int, int]) -> None:
     assert thread_split(threads, device) == split
     workers, per_worker = thread_split(None, "cpu")
     assert 1 <= workers <= 4 and per_worker >= 1
 
 
-def test_long_paragraph_is_chunked_and_nothing_is_truncated(endless_model: Path, ct2_cache: Path, french: list[str]) -> None:
+def test_long_paragraph_is_chunked_and_nothing_is_truncated(
+    endless_model: Path, ct2_cache: Path, french: list[str]
+) -> None:
     fast, reference = both(endless_model, 1, ct2_cache)
     fast.translator = spy = Spy(fast.translator)
     paragraph = " ".join(french)
@@ -171,7 +186,9 @@ def test_long_paragraph_is_chunked_and_nothing_is_truncated(endless_model: Path,
         # transformers forces, which CTranslate2 does not print.
         assert options["max_decoding_length"] == bound - 1
         assert all(len(hypothesis) == bound - 1 for hypothesis in hypotheses)
-    assert max(len(hypothesis) for _, _, hypotheses in spy.calls for hypothesis in hypotheses) > 256, "more than CTranslate2's default max_decoding_length"
+    assert max(len(hypothesis) for _, _, hypotheses in spy.calls for hypothesis in hypotheses) > 256, (
+        "more than CTranslate2's default max_decoding_length"
+    )
     assert len(translator.stats.bounded_pieces) == translator.stats.pieces
 
 
@@ -210,11 +227,15 @@ def test_changed_model_or_compute_type_gets_its_own_conversion(ending_model: Pat
     changed = shutil.copytree(ending_model, tmp_path / "changed")
     config = json.loads((changed / "generation_config.json").read_text())
     (changed / "generation_config.json").write_text(json.dumps({**config, "num_beams": 4}))
-    original = CTranslate2Backend(resolve_model(str(ending_model)), DecodingSettings(beam=1), cache_dir=tmp_path / "cache")
+    original = CTranslate2Backend(
+        resolve_model(str(ending_model)), DecodingSettings(beam=1), cache_dir=tmp_path / "cache"
+    )
     before = ctranslate2_backend.conversions
     edited = CTranslate2Backend(resolve_model(str(changed)), DecodingSettings(beam=1), cache_dir=tmp_path / "cache")
     assert ctranslate2_backend.conversions == before + 1 and edited.model_path != original.model_path
-    int8 = CTranslate2Backend(resolve_model(str(changed)), DecodingSettings(beam=1), compute_type="int8", cache_dir=tmp_path / "cache")
+    int8 = CTranslate2Backend(
+        resolve_model(str(changed)), DecodingSettings(beam=1), compute_type="int8", cache_dir=tmp_path / "cache"
+    )
     assert ctranslate2_backend.conversions == before + 2 and int8.model_path.name.endswith("-int8")
     assert int8.translator.compute_type.startswith("int8")  # int8_float32 on a CPU
 
@@ -234,7 +255,9 @@ def test_auto_prefers_ctranslate2(ending_model: Path) -> None:
     assert BACKENDS[0] == "auto" and build_parser().parse_args(["x"]).backend == "auto"
 
 
-def test_without_ctranslate2_the_transformers_backend_is_used(ending_model: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_without_ctranslate2_the_transformers_backend_is_used(
+    ending_model: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` raise ImportError
     model = resolve_model(str(ending_model))
     assert load_backend("auto", model, DecodingSettings(beam=1), "cpu", None).name == "transformers"
@@ -244,7 +267,9 @@ def test_without_ctranslate2_the_transformers_backend_is_used(ending_model: Path
     assert warning.startswith("translate: warning: ") and "ctranslate2" in warning and "transformers" in warning
 
 
-def test_failed_conversion_falls_back_with_one_warning(ending_model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
+def test_failed_conversion_falls_back_with_one_warning(
+    ending_model: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
     def broken(source, output, compute_type):
         output.mkdir()
         (output / "model.bin").write_bytes(b"half")
@@ -261,8 +286,23 @@ def test_failed_conversion_falls_back_with_one_warning(ending_model: Path, monke
 
 def test_cli_runs_on_ctranslate2_with_compute_type(ending_model: Path, tmp_path: Path, capsys) -> None:
     source = tmp_path / "doc.txt"
-    source.write_text("Bonjour tout le monde.\n\nLe chat dort. Il fait beau.\n\nBonjour tout le monde.\n", encoding="utf-8")
-    result = run_translate(capsys, source, "-o", tmp_path / "out", "--model", ending_model, "--beam", "1", "--compute-type", "float32", "--threads", "1")
+    source.write_text(
+        "Bonjour tout le monde.\n\nLe chat dort. Il fait beau.\n\nBonjour tout le monde.\n", encoding="utf-8"
+    )
+    result = run_translate(
+        capsys,
+        source,
+        "-o",
+        tmp_path / "out",
+        "--model",
+        ending_model,
+        "--beam",
+        "1",
+        "--compute-type",
+        "float32",
+        "--threads",
+        "1",
+    )
     assert result.status == 0, result.stderr
     assert manifest(tmp_path / "out")["model"]["backend"] == "ctranslate2"
     assert "using the transformers backend" not in result.stderr

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sacrebleu
 
-from tests.cli_helpers import lines
 from eval.datasets import flores_documents
+from tests.cli_helpers import lines
 from translate.cli import main
 
 DOCUMENTS, PARAGRAPHS_PER_DOCUMENT = 3, 2
@@ -32,10 +32,23 @@ def evaluated(flores_paragraphs, tiny_model: Path, tmp_path_factory: pytest.Temp
     sources.mkdir()
     references.mkdir()
     for index in range(DOCUMENTS):
-        chunk = flores_paragraphs[index * PARAGRAPHS_PER_DOCUMENT:(index + 1) * PARAGRAPHS_PER_DOCUMENT]
+        chunk = flores_paragraphs[index * PARAGRAPHS_PER_DOCUMENT : (index + 1) * PARAGRAPHS_PER_DOCUMENT]
         (sources / f"flores{index}.txt").write_text("\n\n".join(fr for fr, _ in chunk) + "\n", encoding="utf-8")
         (references / f"flores{index}.en").write_text("\n".join(en for _, en in chunk) + "\n", encoding="utf-8")
-    status = main([str(sources), "-o", str(out_dir), "--model", str(tiny_model), "--beam", "1", "--reference", str(references), "--quiet"])
+    status = main(
+        [
+            str(sources),
+            "-o",
+            str(out_dir),
+            "--model",
+            str(tiny_model),
+            "--beam",
+            "1",
+            "--reference",
+            str(references),
+            "--quiet",
+        ]
+    )
     assert status == 0
     return out_dir, references, json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
 
@@ -68,7 +81,12 @@ def test_every_number_equals_sacrebleu(evaluated) -> None:
 
 
 def assert_scores_match(reported: dict, hyp: list[str], ref: list[str]) -> None:
-    for key, metric in (("bleu", sacrebleu.BLEU()), ("chrf", sacrebleu.CHRF()), ("chrf++", sacrebleu.CHRF(word_order=2)), ("ter", sacrebleu.TER())):
+    for key, metric in (
+        ("bleu", sacrebleu.BLEU()),
+        ("chrf", sacrebleu.CHRF()),
+        ("chrf++", sacrebleu.CHRF(word_order=2)),
+        ("ter", sacrebleu.TER()),
+    ):
         expected = metric.corpus_score(hyp, [ref])
         assert reported[key]["score"] == pytest.approx(expected.score, abs=1e-9), key
         assert reported[key]["signature"] == str(metric.get_signature()), key

@@ -31,8 +31,19 @@ def test_installed_commands_give_one_line_and_status_2(command: str, args: list[
 
 
 def test_translate_uses_the_same_format(tmp_path: Path) -> None:
-    run = subprocess.run([str(BIN / "translate"), str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--model", str(tmp_path / "no-model")],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            str(BIN / "translate"),
+            str(tmp_path / "in"),
+            "-o",
+            str(tmp_path / "out"),
+            "--model",
+            str(tmp_path / "no-model"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2 and run.stderr.startswith("translate: error: ") and run.stderr.count("\n") == 1
 
 

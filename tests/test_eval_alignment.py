@@ -30,8 +30,16 @@ def f1(precision: float, recall: float) -> float:
 
 def expect(scores: dict[str, float], ps: float, rs: float, pl: float, rl: float) -> None:
     """Precision/recall strict (ps, rs) and lax (pl, rl) as computed by hand; F1 follows."""
-    assert scores == pytest.approx({"precision_strict": ps, "recall_strict": rs, "f1_strict": f1(ps, rs),
-                                    "precision_lax": pl, "recall_lax": rl, "f1_lax": f1(pl, rl)})
+    assert scores == pytest.approx(
+        {
+            "precision_strict": ps,
+            "recall_strict": rs,
+            "f1_strict": f1(ps, rs),
+            "precision_lax": pl,
+            "recall_lax": rl,
+            "f1_lax": f1(pl, rl),
+        }
+    )
 
 
 def test_merge_split_insertion_and_deletion():
@@ -56,7 +64,7 @@ def test_gold_deletion_merged_into_a_neighbour():
     # Gold deletes source 2; pred glues it to source 1. Precision: [0]:[0] strict, [1,2]:[1]
     # lax through source 1 (1/2, 2/2). Recall ignores the gold deletion: [0]:[0] strict,
     # [1]:[1] lax through pred [1,2]:[1] (1/2, 2/2).
-    expect(score_alignment(beads("[0]:[0] [1,2]:[1]"), beads("[0]:[0] [1]:[1] [2]:[]")), .5, .5, 1, 1)
+    expect(score_alignment(beads("[0]:[0] [1,2]:[1]"), beads("[0]:[0] [1]:[1] [2]:[]")), 0.5, 0.5, 1, 1)
 
 
 def test_wrong_deletion_and_insertion_score_nothing():
@@ -122,8 +130,9 @@ def test_cli_pools_pairs_and_prints_json(tmp_path):
     result = run_cli("alignment", str(pred), str(gold), str(gold), str(TEXT_BERG / "test1.defr"), "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    expected = score_pooled([read_beads(pred), read_beads(gold)],
-                            [read_beads(gold), read_beads(TEXT_BERG / "test1.defr")])
+    expected = score_pooled(
+        [read_beads(pred), read_beads(gold)], [read_beads(gold), read_beads(TEXT_BERG / "test1.defr")]
+    )
     assert {k: out[k] for k in expected} == expected and out["documents"] == 2
     assert out["precision_strict"] < 1 and out["recall_strict"] < 1
 
@@ -136,7 +145,9 @@ def test_cli_text_table_and_errors(tmp_path):
     assert odd.returncode == 2 and odd.stderr.strip().endswith("give files in pairs: PRED GOLD [PRED GOLD ...]")
     (tmp_path / "empty.pred").write_text("")
     empty = run_cli("alignment", str(tmp_path / "empty.pred"), gold)
-    assert empty.returncode == 2 and empty.stderr.count("\n") == 1 and "empty.pred: no beads (empty file)" in empty.stderr
+    assert (
+        empty.returncode == 2 and empty.stderr.count("\n") == 1 and "empty.pred: no beads (empty file)" in empty.stderr
+    )
     missing = run_cli("alignment", str(tmp_path / "none.defr"), gold)
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
 
@@ -158,7 +169,9 @@ def test_cli_baseline_gives_the_paired_bootstrap_of_the_difference(tmp_path):
     assert out["baseline"]["f1_strict"] == pytest.approx(expected_baseline)
     assert out["baseline"]["delta_f1_strict"] == pytest.approx(out["f1_strict"] - expected_baseline)
     low, high = out["baseline"]["interval_95"]
-    assert 0 <= low <= out["baseline"]["delta_f1_strict"] <= high and out["baseline"]["predicted"] == list(map(str, worse))
+    assert 0 <= low <= out["baseline"]["delta_f1_strict"] <= high and out["baseline"]["predicted"] == list(
+        map(str, worse)
+    )
     text = run_cli("alignment", *pairs, "--baseline", *map(str, worse))
     assert text.returncode == 0 and "strict F1 minus baseline: +" in text.stdout
     mismatch = run_cli("alignment", *pairs, "--baseline", str(worse[0]))

@@ -7,9 +7,9 @@ import json
 import pytest
 from sacrebleu.metrics import BLEU, TER
 
+from eval.datasets import flores_documents
 from eval.inputs import InputError
 from eval.report import DocumentForScoring, score_documents, write_report
-from eval.datasets import flores_documents
 from tests.test_eval_translation import perturb
 
 N_DOCUMENTS = 12
@@ -74,8 +74,9 @@ def test_mismatched_or_missing_reference_is_an_error_entry(written):
     errors = {d.name: d.error for d in report.documents if d.error}
     assert errors.keys() == {"doc3", "lost"}
     lines = len(english_documents()[3])
-    assert errors["doc3"] == (f"doc3.en has {lines} lines but the translation has 1 paragraph "
-                              f"and {lines + 1} sentences")
+    assert errors["doc3"] == (
+        f"doc3.en has {lines} lines but the translation has 1 paragraph and {lines + 1} sentences"
+    )
     assert errors["lost"].endswith("lost.en: no such file")
     markdown = paths[0].read_text(encoding="utf-8")
     assert f"- **doc3**: {errors['doc3']}" in markdown

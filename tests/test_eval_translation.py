@@ -78,7 +78,9 @@ def test_scores_and_signatures_are_sacrebleus(reference, hypothesis, texts, toke
         assert (ours[key].name, ours[key].score) == (theirs.name, theirs.score)
         assert ours[key].signature == str(metric.get_signature())
         assert ours[key].format() == theirs.format(signature=str(metric.get_signature()))
-    assert ours["bleu"].signature == f"nrefs:1|case:mixed|eff:no|tok:{tokenize}|smooth:exp|version:{sacrebleu.__version__}"
+    assert (
+        ours["bleu"].signature == f"nrefs:1|case:mixed|eff:no|tok:{tokenize}|smooth:exp|version:{sacrebleu.__version__}"
+    )
     assert 50 < ours["bleu"].score < 100 and 0 < ours["ter"].score < 50
 
 
@@ -140,8 +142,11 @@ def one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None
 def test_cli_errors(tmp_path, files):
     one_line_error(run_cli("translation", str(tmp_path / "missing.en"), files["ref"]), "missing.en: no such file")
     newstest = str(NEWSTEST / "newstest2014.eng")
-    one_line_error(run_cli("translation", files["hyp"], newstest), f"flores.en has {CLI_SEGMENTS} lines",
-                   "newstest2014.eng has 3003")
+    one_line_error(
+        run_cli("translation", files["hyp"], newstest),
+        f"flores.en has {CLI_SEGMENTS} lines",
+        "newstest2014.eng has 3003",
+    )
     one_line_error(run_cli("translation", files["hyp"], files["ref"], "--baseline", newstest), "has 3003")
     empty = tmp_path / "empty.en"
     empty.write_text("")
@@ -150,5 +155,8 @@ def test_cli_errors(tmp_path, files):
     latin1.write_bytes("Un café.\n".encode("latin-1"))
     one_line_error(run_cli("translation", str(latin1), str(latin1)), "latin1.en: not UTF-8", "0xe9")
     for tokenizer in ("ja-mecab", "flores200"):
-        one_line_error(run_cli("translation", files["hyp"], files["ref"], "--tokenize", tokenizer),
-                       f"tokenizer '{tokenizer}' needs a downloaded model", "13a, intl, char, none")
+        one_line_error(
+            run_cli("translation", files["hyp"], files["ref"], "--tokenize", tokenizer),
+            f"tokenizer '{tokenizer}' needs a downloaded model",
+            "13a, intl, char, none",
+        )

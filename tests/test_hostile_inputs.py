@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import assert_complete, lines, manifest, run_translate
 from aligned import textio
+from tests.cli_helpers import assert_complete, lines, manifest, run_translate
 
 GOOD_TEXT = (
-    "Le Dr Ehud Ur, professeur de médecine à l'Université Dalhousie, a averti que la recherche en était encore à ses débuts.\n\n"
-    "« Nous avons à présent des souris de 4 mois qui ne sont pas diabétiques », a-t-il ajouté. Le comité s'est réuni lundi.\n"
+    "Le Dr Ehud Ur, professeur de médecine à l'Université Dalhousie, a averti que la recherche en était encore à ses "
+    "débuts.\n\n"
+    "« Nous avons à présent des souris de 4 mois qui ne sont pas diabétiques », a-t-il ajouté. Le comité s'est réuni "
+    "lundi.\n"
 )
 
 
@@ -39,23 +41,49 @@ def assert_nothing_written_for(out_dir: Path, name: str) -> None:
 
 def png_bytes() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
         (lambda folder: folder.parent / "missing.txt", "missing.txt: no such file or directory; check the path"),
-        (lambda folder: (folder.parent / "empty-dir").mkdir() or folder.parent / "empty-dir", "empty-dir: directory has no *.txt or *.md documents"),
+        (
+            lambda folder: (folder.parent / "empty-dir").mkdir() or folder.parent / "empty-dir",
+            "empty-dir: directory has no *.txt or *.md documents",
+        ),
         (lambda folder: _write(folder / "bad.txt", b""), "bad.txt: empty file; nothing to translate"),
-        (lambda folder: _write(folder / "bad.txt", b" \n\t\r\n  \n"), "bad.txt: file has only whitespace; nothing to translate"),
+        (
+            lambda folder: _write(folder / "bad.txt", b" \n\t\r\n  \n"),
+            "bad.txt: file has only whitespace; nothing to translate",
+        ),
         (lambda folder: _write(folder.parent / "bad.png", png_bytes()), "bad.png: binary file, not text; skipped"),
-        (lambda folder: _write(folder / "bad.txt", gzip.compress(GOOD_TEXT.encode() * 20)), "bad.txt: binary file, not text; skipped"),
+        (
+            lambda folder: _write(folder / "bad.txt", gzip.compress(GOOD_TEXT.encode() * 20)),
+            "bad.txt: binary file, not text; skipped",
+        ),
     ],
-    ids=["missing-path", "directory-without-documents", "empty-file", "whitespace-only", "png-by-name", "gzip-in-directory"],
+    ids=[
+        "missing-path",
+        "directory-without-documents",
+        "empty-file",
+        "whitespace-only",
+        "png-by-name",
+        "gzip-in-directory",
+    ],
 )
-def test_unreadable_input_fails_alone(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, setup, message: str) -> None:
+def test_unreadable_input_fails_alone(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, setup, message: str
+) -> None:
     extra = setup(inputs)
     out_dir = tmp_path / "out"
     sources = [inputs] if extra.parent == inputs else [inputs, extra]
@@ -64,7 +92,9 @@ def test_unreadable_input_fails_alone(inputs: Path, tmp_path: Path, tiny_model: 
     assert len(result.error_lines) == 1 and message in result.error_lines[0], result.stderr
     assert_complete(out_dir, "good", GOOD_TEXT)
     assert_nothing_written_for(out_dir, "bad")
-    assert [failure["reason"] for failure in manifest(out_dir)["failed"]] == [result.error_lines[0].removeprefix("translate: error: ")]
+    assert [failure["reason"] for failure in manifest(out_dir)["failed"]] == [
+        result.error_lines[0].removeprefix("translate: error: ")
+    ]
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -75,18 +105,53 @@ def _write(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize(
     ("data", "warning", "expected_text"),
     [
-        ("Le café coûte 3,5 €. Très cher.".encode("cp1252"), "decoded as Windows-1252", "Le café coûte 3,5 €. Très cher."),
-        ("Il a dit « oui ». C'était l'été.".encode("latin-1"), "decoded as Windows-1252", "Il a dit « oui ». C'était l'été."),
-        ("Il a dit “oui” à l’instant. Fin.".encode("cp1252"), "decoded as Windows-1252", "Il a dit “oui” à l’instant. Fin."),
+        (
+            "Le café coûte 3,5 €. Très cher.".encode("cp1252"),
+            "decoded as Windows-1252",
+            "Le café coûte 3,5 €. Très cher.",
+        ),
+        (
+            "Il a dit « oui ». C'était l'été.".encode("latin-1"),
+            "decoded as Windows-1252",
+            "Il a dit « oui ». C'était l'été.",
+        ),
+        (
+            "Il a dit “oui” à l’instant. Fin.".encode("cp1252"),
+            "decoded as Windows-1252",
+            "Il a dit “oui” à l’instant. Fin.",
+        ),
         ("Élève brillant. Très bien.".encode("utf-16"), "decoded as UTF-16", "Élève brillant. Très bien."),
-        ("Élève brillant. Très bien.".encode("utf-16") + b"\x00\xd8" + "Fin.".encode("utf-16-le"), "1 undecodable UTF-16 sequence(s) (first at byte offset 54) replaced by U+FFFD", "Élève brillant. Très bien.\ufffdFin."),
-        ("\ufeffPremière ligne.\r\nSuite.\r\n\r\nDeuxième paragraphe.".encode(), "converted CR/CRLF line endings", "Première ligne. Suite.\n\nDeuxième paragraphe."),
+        (
+            "Élève brillant. Très bien.".encode("utf-16") + b"\x00\xd8" + "Fin.".encode("utf-16-le"),
+            "1 undecodable UTF-16 sequence(s) (first at byte offset 54) replaced by U+FFFD",
+            "Élève brillant. Très bien.\ufffdFin.",
+        ),
+        (
+            "\ufeffPremière ligne.\r\nSuite.\r\n\r\nDeuxième paragraphe.".encode(),
+            "converted CR/CRLF line endings",
+            "Première ligne. Suite.\n\nDeuxième paragraphe.",
+        ),
         ("Ligne un.\rLigne deux.".encode(), "converted CR/CRLF line endings", "Ligne un. Ligne deux."),
-        ("Un\tmot\u200bcaché\x00 et\x07 des contrôles.".encode(), "removed 3 control or zero-width character(s)", "Un motcaché et des contrôles."),
+        (
+            "Un\tmot\u200bcaché\x00 et\x07 des contrôles.".encode(),
+            "removed 3 control or zero-width character(s)",
+            "Un motcaché et des contrôles.",
+        ),
     ],
-    ids=["windows-1252", "latin-1", "curly-quotes", "utf-16-bom", "utf-16-broken-surrogate", "crlf-and-bom", "cr-only", "tabs-zero-width-controls-nul"],
+    ids=[
+        "windows-1252",
+        "latin-1",
+        "curly-quotes",
+        "utf-16-bom",
+        "utf-16-broken-surrogate",
+        "crlf-and-bom",
+        "cr-only",
+        "tabs-zero-width-controls-nul",
+    ],
 )
-def test_damaged_text_is_repaired_and_reported(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, data: bytes, warning: str, expected_text: str) -> None:
+def test_damaged_text_is_repaired_and_reported(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, data: bytes, warning: str, expected_text: str
+) -> None:
     (inputs / "odd.txt").write_bytes(data)
     out_dir = tmp_path / "out"
     result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
@@ -107,10 +172,25 @@ def test_damaged_text_is_repaired_and_reported(inputs: Path, tmp_path: Path, tin
     ],
     ids=["20000-words-no-punctuation", "sentence-over-512-tokens", "5000-one-word-paragraphs"],
 )
-def test_huge_inputs_are_split_never_truncated(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str) -> None:
+def test_huge_inputs_are_split_never_truncated(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str
+) -> None:
     (inputs / "huge.txt").write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
-    result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1", "--batch-size", "64", "--max-batch-tokens", "20000")
+    result = run_translate(
+        capsys,
+        inputs,
+        "-o",
+        out_dir,
+        "--model",
+        tiny_model,
+        "--beam",
+        "1",
+        "--batch-size",
+        "64",
+        "--max-batch-tokens",
+        "20000",
+    )
     assert result.status == 0, result.stderr
     assert_complete(out_dir, "huge", text)
     assert_complete(out_dir, "good", GOOD_TEXT)
@@ -119,14 +199,23 @@ def test_huge_inputs_are_split_never_truncated(inputs: Path, tmp_path: Path, tin
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
-        ("The committee met on Monday and the members agreed that the plan was not ready for the vote.", "looks like English"),
+        (
+            "The committee met on Monday and the members agreed that the plan was not ready for the vote.",
+            "looks like English",
+        ),
         ("اجتمعت اللجنة يوم الاثنين واتفق الأعضاء على أن الخطة ليست جاهزة.", "mostly non-Latin script"),
         ("🎉🎉 🚀 👍👍👍 ✨", "no letters"),
-        ("<div class=\"x\"><span>{{ var }}</span></div> <br/> <a href=\"http://x.io\">x</a> <p> </p> <ul><li>a</li></ul>", "mostly markup"),
+        (
+            '<div class="x"><span>{{ var }}</span></div> <br/> <a href="http://x.io">x</a> <p> </p> '
+            "<ul><li>a</li></ul>",
+            "mostly markup",
+        ),
     ],
     ids=["english", "arabic", "emoji-only", "markup"],
 )
-def test_non_french_text_is_translated_and_flagged(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str, flag: str) -> None:
+def test_non_french_text_is_translated_and_flagged(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, text: str, flag: str
+) -> None:
     (inputs / "foreign.txt").write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
     result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
@@ -142,15 +231,21 @@ def test_output_folder_that_cannot_be_created(inputs: Path, tmp_path: Path, tiny
     blocker.write_text("x")
     result = run_translate(capsys, inputs, "-o", blocker / "out", "--model", tiny_model)
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: cannot write to output folder {blocker / 'out'}; choose another with -o"]
+    assert result.error_lines == [
+        f"translate: error: cannot write to output folder {blocker / 'out'}; choose another with -o"
+    ]
 
 
-def test_output_folder_that_is_not_writable(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+def test_output_folder_that_is_not_writable(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch
+) -> None:
     # Tests run as root in CI, where chmod cannot take write permission away; ask os.access instead.
     monkeypatch.setattr("translate.cli.os.access", lambda path, mode: False)
     result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", tiny_model)
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: cannot write to output folder {tmp_path / 'out'}; choose another with -o"]
+    assert result.error_lines == [
+        f"translate: error: cannot write to output folder {tmp_path / 'out'}; choose another with -o"
+    ]
 
 
 def test_hidden_folders_are_not_walked(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
@@ -175,7 +270,10 @@ def test_disk_full_leaves_no_partial_files(inputs: Path, tmp_path: Path, tiny_mo
     out_dir = tmp_path / "out"
     result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
     assert result.status == 1
-    assert result.error_lines == [f"translate: error: {inputs / 'full.txt'}: cannot write output to {out_dir} (No space left on device); free space or choose another -o"]
+    assert result.error_lines == [
+        f"translate: error: {inputs / 'full.txt'}: cannot write output to {out_dir} (No space left on device); free "
+        "space or choose another -o"
+    ]
     assert_nothing_written_for(out_dir, "full")
     assert not list(out_dir.glob(".*.tmp"))
     assert_complete(out_dir, "good", GOOD_TEXT)
@@ -189,7 +287,11 @@ def test_folder_that_is_not_a_marian_model(inputs: Path, tmp_path: Path, capsys)
     (not_a_model / "config.json").write_text('{"model_type": "bert"}')
     result = run_translate(capsys, inputs, "-o", tmp_path / "out", "--model", not_a_model)
     assert result.status == 2
-    assert len(result.error_lines) == 1 and "not a Marian model directory (missing source.spm, target.spm, vocab.json, model.safetensors)" in result.error_lines[0]
+    assert (
+        len(result.error_lines) == 1
+        and "not a Marian model directory (missing source.spm, target.spm, vocab.json, model.safetensors)"
+        in result.error_lines[0]
+    )
     assert not (tmp_path / "out" / "good.fr").exists()
 
 
@@ -204,21 +306,27 @@ def test_corrupted_weights_file(inputs: Path, tmp_path: Path, tiny_model: Path, 
     assert not (tmp_path / "out" / "good.fr").exists()
 
 
-def test_utf8_file_with_one_windows_1252_line_keeps_its_utf8(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+def test_utf8_file_with_one_windows_1252_line_keeps_its_utf8(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys
+) -> None:
     utf8 = "Le café est servi. Il fait chaud.\n\n"
     data = utf8.encode() + "Il a dit « oui » à l'été.\n".encode("cp1252")
     (inputs / "mixed.txt").write_bytes(data)
     out_dir = tmp_path / "out"
     result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
     assert result.status == 0, result.stderr
-    note = "mixed encodings: 1 line(s) not valid UTF-8 (first: line 3) decoded as Windows-1252, the other lines as UTF-8"
+    note = (
+        "mixed encodings: 1 line(s) not valid UTF-8 (first: line 3) decoded as Windows-1252, the other lines as UTF-8"
+    )
     assert f"translate: warning: {inputs / 'mixed.txt'}: {note}" in result.stderr.splitlines()
     assert_complete(out_dir, "mixed", utf8 + "Il a dit « oui » à l'été.\n")
     assert "Ã" not in (out_dir / "mixed.fr").read_text(encoding="utf-8")
     assert note in next(d for d in manifest(out_dir)["documents"] if d["name"] == "mixed")["input_repairs"]
 
 
-def test_characters_xml_forbids_are_replaced_in_tmx_only(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+def test_characters_xml_forbids_are_replaced_in_tmx_only(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys
+) -> None:
     text = "Le chat\ufffe dort. Le chien\uffff court."
     (inputs / "odd.txt").write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
@@ -232,7 +340,10 @@ def test_characters_xml_forbids_are_replaced_in_tmx_only(inputs: Path, tmp_path:
         segments = [seg.text for seg in ElementTree.parse(out_dir / tmx).iter("seg")]
         assert not any(ch in "".join(segments) for ch in "\ufffe\uffff")
     assert next(d for d in manifest(out_dir)["documents"] if d["name"] == "odd")["xml_replacements"] == forbidden
-    assert f"translate: warning: odd: {forbidden} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; counted in manifest.json" in result.stderr.splitlines()
+    assert (
+        f"translate: warning: odd: {forbidden} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in "
+        "the TMX files; counted in manifest.json" in result.stderr.splitlines()
+    )
 
 
 def test_file_name_that_is_not_utf8(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
@@ -263,9 +374,15 @@ def test_linked_folders_are_walked_once(inputs: Path, tmp_path: Path, tiny_model
 def test_documents_whose_outputs_would_collide_get_distinct_names(tmp_path: Path, tiny_model: Path, capsys) -> None:
     folder = tmp_path / "d"
     texts = {
-        "a/x.txt": "Le chat dort.", "b/x.txt": "Le chien court.", "x.md": "La souris danse.",
-        "corpus.txt": "Le corpus est un nom réservé.", "y.txt": "Un texte.", "y.paragraphs.txt": "Un autre texte.",
-        "Z.txt": "Majuscule.", "z.txt": "Minuscule.", "solo.txt": "Seul de son nom.",
+        "a/x.txt": "Le chat dort.",
+        "b/x.txt": "Le chien court.",
+        "x.md": "La souris danse.",
+        "corpus.txt": "Le corpus est un nom réservé.",
+        "y.txt": "Un texte.",
+        "y.paragraphs.txt": "Un autre texte.",
+        "Z.txt": "Majuscule.",
+        "z.txt": "Minuscule.",
+        "solo.txt": "Seul de son nom.",
     }
     for relative, text in texts.items():
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)

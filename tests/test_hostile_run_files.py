@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import assert_complete, assert_files_parse, lines, manifest, run_translate
 from aligned import textio
+from tests.cli_helpers import assert_complete, assert_files_parse, lines, manifest, run_translate
 from translate import cache, run_lock
 from translate.backends import available_cores
 
@@ -33,7 +33,11 @@ def translate_into(capsys, out_dir: Path, model: Path, *sources: object, extra: 
 
 def assert_untouched(out_dir: Path) -> None:
     """Nothing but the lock (and what the test put there) in the folder: no corpus file, no temp."""
-    assert not [p.name for p in out_dir.iterdir() if p.is_file() and p.suffix in (".fr", ".en", ".tsv", ".jsonl", ".tmx", ".tmp")]
+    assert not [
+        p.name
+        for p in out_dir.iterdir()
+        if p.is_file() and p.suffix in (".fr", ".en", ".tsv", ".jsonl", ".tmx", ".tmp")
+    ]
 
 
 def test_damaged_cache_is_moved_aside_and_rebuilt(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
@@ -42,8 +46,10 @@ def test_damaged_cache_is_moved_aside_and_rebuilt(inputs: Path, tmp_path: Path, 
     (out_dir / ".cache.sqlite").write_bytes(bytes(range(256)) * 20)
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 0, result.stderr
-    assert (f"translate: warning: the translation cache {out_dir / '.cache.sqlite'} was damaged (file is not a database); "
-            "moved it to .cache.sqlite.damaged and started a new one") in result.stderr.splitlines()
+    assert (
+        f"translate: warning: the translation cache {out_dir / '.cache.sqlite'} was damaged (file is not a database); "
+        "moved it to .cache.sqlite.damaged and started a new one"
+    ) in result.stderr.splitlines()
     assert (out_dir / ".cache.sqlite.damaged").read_bytes() == bytes(range(256)) * 20
     assert_complete(out_dir, "good", TEXT)
     again = translate_into(capsys, out_dir, tiny_model, inputs)
@@ -55,7 +61,10 @@ def test_cache_that_is_a_folder(inputs: Path, tmp_path: Path, tiny_model: Path, 
     folder.mkdir()
     result = translate_into(capsys, tmp_path / "out", tiny_model, inputs, extra=("--cache", folder))
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: --cache {folder}: is a folder; pass a file path such as {folder / 'cache.sqlite'}, or --no-cache"]
+    assert result.error_lines == [
+        f"translate: error: --cache {folder}: is a folder; pass a file path such as {folder / 'cache.sqlite'}, or "
+        "--no-cache"
+    ]
     assert_untouched(tmp_path / "out")
 
 
@@ -67,8 +76,10 @@ def test_cache_in_a_read_only_place(inputs: Path, tmp_path: Path, tiny_model: Pa
     monkeypatch.setattr(cache.sqlite3, "connect", read_only)
     result = translate_into(capsys, tmp_path / "out", tiny_model, inputs)
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: cannot use the translation cache {tmp_path / 'out' / '.cache.sqlite'} "
-                                  "(attempt to write a readonly database); make it writable, pass --cache FILE elsewhere, or --no-cache"]
+    assert result.error_lines == [
+        f"translate: error: cannot use the translation cache {tmp_path / 'out' / '.cache.sqlite'} "
+        "(attempt to write a readonly database); make it writable, pass --cache FILE elsewhere, or --no-cache"
+    ]
     assert_untouched(tmp_path / "out")
 
 
@@ -97,8 +108,10 @@ def test_disk_full_in_the_cache(inputs: Path, tmp_path: Path, tiny_model: Path, 
     out_dir = tmp_path / "out"
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 3
-    assert result.error_lines == [f"translate: error: cannot write the translation cache {out_dir / '.cache.sqlite'} (database or disk is full); "
-                                  "free space (or pass --no-cache) and run the same command again: finished batches are kept"]
+    assert result.error_lines == [
+        f"translate: error: cannot write the translation cache {out_dir / '.cache.sqlite'} (database or disk is full); "
+        "free space (or pass --no-cache) and run the same command again: finished batches are kept"
+    ]
     assert_untouched(out_dir)
     assert not (out_dir / "manifest.json").exists()
 
@@ -121,7 +134,10 @@ def test_disk_full_on_the_lock_file(inputs: Path, tmp_path: Path, tiny_model: Pa
     out_dir = tmp_path / "out"
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: cannot write the lock file {out_dir / '.lock'} (No space left on device); free space or choose another -o"]
+    assert result.error_lines == [
+        f"translate: error: cannot write the lock file {out_dir / '.lock'} (No space left on device); free space or "
+        "choose another -o"
+    ]
     assert_untouched(out_dir)
 
 
@@ -137,8 +153,10 @@ def test_disk_full_on_the_manifest(inputs: Path, tmp_path: Path, tiny_model: Pat
     out_dir = tmp_path / "out"
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 3
-    assert result.error_lines == [f"translate: error: cannot write {out_dir / 'manifest.json'} (No space left on device); "
-                                  "free space and run the same command again (translations come from the cache)"]
+    assert result.error_lines == [
+        f"translate: error: cannot write {out_dir / 'manifest.json'} (No space left on device); "
+        "free space and run the same command again (translations come from the cache)"
+    ]
     assert not (out_dir / "manifest.json").exists()
     assert not list(out_dir.glob(".*.tmp"))
     assert_files_parse(out_dir)  # what was written is complete
@@ -150,17 +168,23 @@ def test_folder_where_a_run_file_goes(name: str, inputs: Path, tmp_path: Path, t
     (out_dir / name).mkdir(parents=True)
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: {out_dir / name} is a folder, where this run writes a file; remove it or choose another -o"]
+    assert result.error_lines == [
+        f"translate: error: {out_dir / name} is a folder, where this run writes a file; remove it or choose another -o"
+    ]
     assert_untouched(out_dir)
 
 
-def test_folder_where_a_document_file_goes_fails_that_document_only(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+def test_folder_where_a_document_file_goes_fails_that_document_only(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys
+) -> None:
     out_dir = tmp_path / "out"
     (out_dir / "good.jsonl").mkdir(parents=True)
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 1
-    assert result.error_lines == [f"translate: error: {inputs / 'good.txt'}: cannot write output to {out_dir} "
-                                  f"(a folder has that name: {out_dir / 'good.jsonl'}); free space or choose another -o"]
+    assert result.error_lines == [
+        f"translate: error: {inputs / 'good.txt'}: cannot write output to {out_dir} "
+        f"(a folder has that name: {out_dir / 'good.jsonl'}); free space or choose another -o"
+    ]
     assert sorted(p.name for p in out_dir.iterdir() if p.name.startswith(("good", ".good"))) == ["good.jsonl"]
     assert_complete(out_dir, "other", OTHER)
     assert lines(out_dir / "corpus.fr") == lines(out_dir / "other.fr")
@@ -177,11 +201,16 @@ def test_temp_files_of_a_killed_run_are_removed(inputs: Path, tmp_path: Path, ti
     mine.write_text("the user's own")
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 0
-    assert f"translate: warning: removed 2 temporary file(s) that an interrupted run left in {out_dir}" in result.stderr.splitlines()
+    assert (
+        f"translate: warning: removed 2 temporary file(s) that an interrupted run left in {out_dir}"
+        in result.stderr.splitlines()
+    )
     assert not any(path.exists() for path in debris) and mine.exists()
 
 
-def test_rerun_with_fewer_formats_removes_what_it_no_longer_writes(inputs: Path, tmp_path: Path, tiny_model: Path, capsys) -> None:
+def test_rerun_with_fewer_formats_removes_what_it_no_longer_writes(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys
+) -> None:
     out_dir = tmp_path / "out"
     assert translate_into(capsys, out_dir, tiny_model, inputs).status == 0
     (inputs / "good.txt").write_text("Le texte a changé depuis.", encoding="utf-8")
@@ -189,12 +218,18 @@ def test_rerun_with_fewer_formats_removes_what_it_no_longer_writes(inputs: Path,
     assert result.status == 0, result.stderr
     assert sorted(p.name for p in out_dir.glob("good.*")) == ["good.fr-en.tsv", "good.paragraphs.fr-en.tsv"]
     assert not list(out_dir.glob("corpus.*"))
-    assert "translate: warning: removed 7 file(s) of an earlier run that this run no longer writes (good.fr, good.en, good.jsonl ...)" in result.stderr.splitlines()
+    assert (
+        "translate: warning: removed 7 file(s) of an earlier run that this run no longer writes (good.fr, good.en, "
+        "good.jsonl ...)" in result.stderr.splitlines()
+    )
     # other.txt was not part of this run: its files stay, flagged, and stay flagged on the next run.
     stale = ["other.paragraphs.fr-en.tsv", "other.fr-en.tsv", "other.fr", "other.en", "other.jsonl", "other.tmx"]
     assert manifest(out_dir)["stale_outputs"] == stale
     assert all((out_dir / name).exists() for name in stale)
-    assert "translate: warning: 6 file(s) of earlier runs were not refreshed by this run (other.paragraphs.fr-en.tsv, other.fr-en.tsv, other.fr ...); listed as stale_outputs in manifest.json" in result.stderr.splitlines()
+    assert (
+        "translate: warning: 6 file(s) of earlier runs were not refreshed by this run (other.paragraphs.fr-en.tsv, "
+        "other.fr-en.tsv, other.fr ...); listed as stale_outputs in manifest.json" in result.stderr.splitlines()
+    )
     assert translate_into(capsys, out_dir, tiny_model, inputs / "good.txt", extra=("--formats", "tsv")).status == 0
     assert manifest(out_dir)["stale_outputs"] == stale
     assert manifest(out_dir)["documents"][0]["outputs"] == ["good.paragraphs.fr-en.tsv", "good.fr-en.tsv"]
@@ -206,7 +241,9 @@ def test_a_manifest_never_makes_a_run_delete_elsewhere(inputs: Path, tmp_path: P
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me")
     text = (out_dir / "manifest.json").read_text(encoding="utf-8")
-    (out_dir / "manifest.json").write_text(text.replace('"corpus.tmx"', '"corpus.tmx", "../precious.txt", ".cache.sqlite"'), encoding="utf-8")
+    (out_dir / "manifest.json").write_text(
+        text.replace('"corpus.tmx"', '"corpus.tmx", "../precious.txt", ".cache.sqlite"'), encoding="utf-8"
+    )
     assert translate_into(capsys, out_dir, tiny_model, inputs, extra=("--formats", "tsv")).status == 0
     assert victim.exists() and (out_dir / ".cache.sqlite").exists()
 
@@ -216,11 +253,16 @@ def test_threads_beyond_the_cores_are_capped(inputs: Path, tmp_path: Path, tiny_
     result = translate_into(capsys, out_dir, tiny_model, inputs, extra=("--threads", "10000"))
     cores = available_cores()
     assert result.status == 0
-    assert f"translate: warning: --threads 10000 is more than the {cores} CPU core(s) available; using {cores}" in result.stderr.splitlines()
+    assert (
+        f"translate: warning: --threads 10000 is more than the {cores} CPU core(s) available; using {cores}"
+        in result.stderr.splitlines()
+    )
     assert manifest(out_dir)["settings"]["threads"] == cores
 
 
-def test_damaged_ctranslate2_conversion_is_rebuilt(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+def test_damaged_ctranslate2_conversion_is_rebuilt(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch
+) -> None:
     conversions = tmp_path / "ct2"
     monkeypatch.setenv("TRANSLATE_CT2_CACHE", str(conversions))
     args = ("--backend", "ctranslate2")
@@ -229,14 +271,19 @@ def test_damaged_ctranslate2_conversion_is_rebuilt(inputs: Path, tmp_path: Path,
     model_bin.write_bytes(model_bin.read_bytes()[:1000])
     result = translate_into(capsys, tmp_path / "out2", tiny_model, inputs, extra=args)
     assert result.status == 0, result.stderr
-    assert any(line.startswith(f"translate: warning: the CTranslate2 conversion {model_bin.parent} cannot be loaded (")
-               and line.endswith("; converting the model again") for line in result.stderr.splitlines()), result.stderr
+    assert any(
+        line.startswith(f"translate: warning: the CTranslate2 conversion {model_bin.parent} cannot be loaded (")
+        and line.endswith("; converting the model again")
+        for line in result.stderr.splitlines()
+    ), result.stderr
     assert manifest(tmp_path / "out2")["model"]["backend"] == "ctranslate2"
     assert model_bin.stat().st_size > 1000
     assert (tmp_path / "out1" / "good.en").read_text() == (tmp_path / "out2" / "good.en").read_text()
 
 
-def test_a_bug_is_one_line_with_its_own_status(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+def test_a_bug_is_one_line_with_its_own_status(
+    inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch
+) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("something unforeseen\nsecond line")
 
@@ -244,6 +291,8 @@ def test_a_bug_is_one_line_with_its_own_status(inputs: Path, tmp_path: Path, tin
     monkeypatch.setattr("translate.cli.translate_documents", broken)
     result = translate_into(capsys, tmp_path / "out", tiny_model, inputs)
     assert result.status == 70
-    assert result.error_lines == ["translate: error: internal error (RuntimeError: something unforeseen); this is a bug, please report it "
-                                  "with the command line (TRANSLATE_DEBUG=1 shows the traceback)"]
+    assert result.error_lines == [
+        "translate: error: internal error (RuntimeError: something unforeseen); this is a bug, please report it "
+        "with the command line (TRANSLATE_DEBUG=1 shows the traceback)"
+    ]
     assert "Traceback" not in result.stderr

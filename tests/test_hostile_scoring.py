@@ -14,10 +14,17 @@ import pytest
 from eval.cli import main as eval_main
 from tests.conftest import REPO
 
-HYPOTHESES = ["The committee met on Monday and agreed on the plan.", "Researchers found that mice were no longer diabetic."]
+HYPOTHESES = [
+    "The committee met on Monday and agreed on the plan.",
+    "Researchers found that mice were no longer diabetic.",
+]
 
 
-@pytest.mark.parametrize("encode", [lambda text: codecs.BOM_UTF8 + text.encode(), lambda text: text.encode("utf-16")], ids=["utf-8-bom", "utf-16-bom"])
+@pytest.mark.parametrize(
+    "encode",
+    [lambda text: codecs.BOM_UTF8 + text.encode(), lambda text: text.encode("utf-16")],
+    ids=["utf-8-bom", "utf-16-bom"],
+)
 def test_eval_translation_reads_a_byte_order_mark_as_no_text(encode, tmp_path: Path, capsys) -> None:
     hypothesis, reference = tmp_path / "hyp.txt", tmp_path / "ref.txt"
     text = "\n".join(HYPOTHESES) + "\n"
@@ -50,7 +57,11 @@ def test_aligned_output_into_a_pipe_that_closes_early(tmp_path: Path) -> None:
     english.write_text("".join(f"Sentence number {i}.\n" for i in range(3000)), encoding="utf-8")
     pipeline = subprocess.run(
         f"{sys.executable} -m aligned {french} {english} --presplit --format tsv | head -1",
-        shell=True, capture_output=True, text=True, cwd=REPO, executable="/bin/bash",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        executable="/bin/bash",
     )
     assert pipeline.stdout == "src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text\n"
     assert pipeline.stderr == ""

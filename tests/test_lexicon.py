@@ -104,12 +104,15 @@ def test_real_text_with_a_dictionary_keeps_every_sentence(shared_data, tmp_path)
     assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "no such file"),
-    (b"", "no translations found"),
-    (b"\xff\xfe\x00binary", "not UTF-8"),
-    (b"just words without tabs\n", "no translations found"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file"),
+        (b"", "no translations found"),
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+        (b"just words without tabs\n", "no translations found"),
+    ],
+)
 def test_bad_dictionary_files_say_what_is_wrong(tmp_path, content, message):
     path = tmp_path / "dict.tsv"
     if content is not None:
@@ -130,7 +133,10 @@ def test_cli_dictionary_option(tmp_path, capsys):
     tsv.write_text("Gipfel\tsommet\nBrot\tpain\n", encoding="utf-8")
     common = [str(src), str(tgt), "--presplit", "--src-lang", "de", "--tgt-lang", "fr"]
     assert main(common + ["--dictionary", str(tsv)]) == 0
-    assert [(b.src, b.tgt) for b in map(Bead.from_vecalign, capsys.readouterr().out.splitlines())] == [((0,), (0,)), ((1,), (1,))]
+    assert [(b.src, b.tgt) for b in map(Bead.from_vecalign, capsys.readouterr().out.splitlines())] == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+    ]
     assert main(common + ["--dictionary", str(tmp_path / "missing.tsv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "missing.tsv: no such file" in err

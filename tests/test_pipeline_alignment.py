@@ -35,7 +35,9 @@ def test_dictionary_reaches_the_aligner(tmp_path: Path) -> None:
     documents = [d for d in flores_documents() if len(d.fra) >= 4][:3]
     french = {" ".join(d.fra): " ".join(d.eng) for d in documents}
     tsv = tmp_path / "fr-en.tsv"
-    tsv.write_text("gouvernement\tgovernment\nannée\tyear\nscientifiques\tscientists\npays\tcountry\n", encoding="utf-8")
+    tsv.write_text(
+        "gouvernement\tgovernment\nannée\tyear\nscientifiques\tscientists\npays\tcountry\n", encoding="utf-8"
+    )
     lexicon = Lexicon.load(tsv)
     inputs = [Document(f"doc{k}", tmp_path / f"doc{k}.txt", text) for k, text in enumerate(french)]
     translator = Translator(ReferenceBackend(french), LengthPolicy())
@@ -43,8 +45,9 @@ def test_dictionary_reaches_the_aligner(tmp_path: Path) -> None:
     for result, plain, text in zip(with_dictionary, without, french):
         src, tgt = split_sentences(text, "fr"), split_sentences(french[text], "en")
         expected = align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
-        assert [(p.src_ids, p.tgt_ids, p.score) for p in result.pairs] == \
-            [(b.src, b.tgt, round(b.score, 4)) for b in expected]
+        assert [(p.src_ids, p.tgt_ids, p.score) for p in result.pairs] == [
+            (b.src, b.tgt, round(b.score, 4)) for b in expected
+        ]
         assert [p.score for p in result.pairs] != [p.score for p in plain.pairs]
 
 
@@ -57,15 +60,20 @@ def test_repeated_paragraphs_are_aligned_once_with_ids_through_each_document(tmp
     monkeypatch.setattr("translate.pipeline.align", lambda src, tgt, **kw: calls.append(src) or align(src, tgt, **kw))
     progress = []
     inputs = [Document(f"doc{k}", tmp_path / f"doc{k}.txt", text) for k, text in enumerate(texts)]
-    results = translate_documents(inputs, Translator(ReferenceBackend(english), LengthPolicy()),
-                                  on_paragraphs_aligned=lambda done, total: progress.append((done, total)))
+    results = translate_documents(
+        inputs,
+        Translator(ReferenceBackend(english), LengthPolicy()),
+        on_paragraphs_aligned=lambda done, total: progress.append((done, total)),
+    )
     assert len(calls) == 3  # three distinct paragraphs among seven
     assert progress == [(0, 3)] + [(1, 3)] * 3  # none from a cache, then one by one
     for result, text in zip(results, texts):
         sentences = [s for paragraph in text.split("\n\n") for s in split_sentences(paragraph, "fr")]
         assert [i for pair in result.pairs for i in pair.src_ids] == list(range(len(sentences)))
         assert " ".join(pair.fr for pair in result.pairs if pair.fr) == " ".join(sentences)
-        alone = translate_documents([Document("alone", tmp_path / "alone.txt", text)], Translator(ReferenceBackend(english), LengthPolicy()))[0]
+        alone = translate_documents(
+            [Document("alone", tmp_path / "alone.txt", text)], Translator(ReferenceBackend(english), LengthPolicy())
+        )[0]
         assert result.pairs == alone.pairs
 
 
@@ -77,9 +85,13 @@ def test_alignments_are_kept_in_the_cache_and_reused(tmp_path: Path, monkeypatch
 
     def run(lexicon: Lexicon | None = None):
         calls = []
-        monkeypatch.setattr("translate.pipeline.align", lambda src, tgt, **kw: calls.append(src) or align(src, tgt, **kw))
+        monkeypatch.setattr(
+            "translate.pipeline.align", lambda src, tgt, **kw: calls.append(src) or align(src, tgt, **kw)
+        )
         cache = TranslationCache(path, "model", "beam=4")
-        results = translate_documents(inputs, Translator(ReferenceBackend(english), LengthPolicy(), cache=cache), lexicon=lexicon)
+        results = translate_documents(
+            inputs, Translator(ReferenceBackend(english), LengthPolicy(), cache=cache), lexicon=lexicon
+        )
         cache.close()
         return results, len(calls)
 

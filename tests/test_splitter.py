@@ -5,7 +5,6 @@ FLORES-200 devtest (CC-BY-SA 4.0, Meta AI) and WMT newstest2014 are read from sh
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,6 @@ from aligned.splitter import sentence_spans, split_sentences
 from eval.datasets import NEWSTEST, flores_documents
 
 CODES = {"en": "eng", "fr": "fra"}
-
 
 
 def newstest_paragraphs(code: str, size: int = 5) -> list[list[str]]:
@@ -133,7 +131,11 @@ def test_newlines_paragraphs_and_dialogue() -> None:
     assert split_sentences(dialogue) == expected
     text = "Une ligne\ncoupée en deux. Fin de ligne.\nsuite en minuscule\n\nTitre sans point\n  \nDernier."
     assert split_sentences(text) == [
-        "Une ligne\ncoupée en deux.", "Fin de ligne.", "suite en minuscule", "Titre sans point", "Dernier.",
+        "Une ligne\ncoupée en deux.",
+        "Fin de ligne.",
+        "suite en minuscule",
+        "Titre sans point",
+        "Dernier.",
     ]
     assert split_sentences("M.\nDupont arrive.") == ["M.\nDupont arrive."]
 
@@ -160,9 +162,7 @@ def assert_contract(text: str, lang: str) -> None:
 
 
 # pieces that exercise the rules: terminals, quotes, dashes, nbsp, newlines, abbreviations
-TRICKY = st.sampled_from(
-    [*"aé Z9.!?…»«\"'“”()[]—–-\n\u00a0\u202f\t", "M.", "J.-C.", " etc. ", "U.S.", "\n\n"]
-)
+TRICKY = st.sampled_from([*"aé Z9.!?…»«\"'“”()[]—–-\n\u00a0\u202f\t", "M.", "J.-C.", " etc. ", "U.S.", "\n\n"])
 LANGS = st.sampled_from(["fr", "en", "de", "xx", ""])
 
 

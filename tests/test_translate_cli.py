@@ -67,7 +67,9 @@ def test_tmx_parses_with_required_header(seeds_corpus: Path) -> None:
     header = root.find("header")
     for attribute in ("creationtool", "creationtoolversion", "o-tmf", "adminlang", "datatype"):
         assert header.get(attribute), attribute
-    assert header.get("segtype") == "sentence" and header.get("srclang") == "fr" and header.get("datatype") == "plaintext"
+    assert (
+        header.get("segtype") == "sentence" and header.get("srclang") == "fr" and header.get("datatype") == "plaintext"
+    )
     units = root.findall("body/tu")
     assert len(units) == len(lines(seeds_corpus / "corpus.fr"))
     languages = {variant.get("{http://www.w3.org/XML/1998/namespace}lang") for variant in root.iter("tuv")}
@@ -81,13 +83,19 @@ def test_manifest_records_model_settings_and_counts(seeds_corpus: Path, tiny_mod
     counts = record["counts"]
     assert counts["documents"] == len(seed_names()) and counts["failed_documents"] == 0
     assert counts["pairs"] == sum(counts["pairs_by_bead_type"].values()) == len(lines(seeds_corpus / "corpus.fr"))
-    assert counts["sentences"]["fr"] == sum(int(kind.split("-")[0]) * n for kind, n in counts["pairs_by_bead_type"].items())
+    assert counts["sentences"]["fr"] == sum(
+        int(kind.split("-")[0]) * n for kind, n in counts["pairs_by_bead_type"].items()
+    )
     assert record["wall_seconds"] > 0
 
 
 def test_offline_hub_id_gives_one_line_error(tmp_path: Path) -> None:
     process = run_translate_process(
-        SEEDS, "-o", tmp_path / "out", "--model", "Helsinki-NLP/opus-mt-fr-en",
+        SEEDS,
+        "-o",
+        tmp_path / "out",
+        "--model",
+        "Helsinki-NLP/opus-mt-fr-en",
         env={"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")},
     )
     assert process.returncode == 2
@@ -99,7 +107,10 @@ def test_offline_hub_id_gives_one_line_error(tmp_path: Path) -> None:
 def test_no_model_files_no_silent_fallback(tmp_path: Path, capsys) -> None:
     result = run_translate(capsys, SEEDS, "-o", tmp_path, "--model", tmp_path / "missing-model")
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: model '{tmp_path / 'missing-model'}' not found: pass --model with a Marian model directory or a hub id such as Helsinki-NLP/opus-mt-fr-en"]
+    assert result.error_lines == [
+        f"translate: error: model '{tmp_path / 'missing-model'}' not found: pass --model with a Marian model "
+        "directory or a hub id such as Helsinki-NLP/opus-mt-fr-en"
+    ]
 
 
 def test_only_requested_formats_are_written(tmp_path: Path, tiny_model: Path, capsys) -> None:
@@ -110,13 +121,18 @@ def test_only_requested_formats_are_written(tmp_path: Path, tiny_model: Path, ca
     assert names == {f"{stem}.jsonl", f"{stem}.paragraphs.fr-en.tsv", "manifest.json"}
 
 
-def test_dictionary_is_recorded_and_loses_no_sentence(seeds_corpus: Path, tiny_model: Path, tmp_path: Path, capsys) -> None:
+def test_dictionary_is_recorded_and_loses_no_sentence(
+    seeds_corpus: Path, tiny_model: Path, tmp_path: Path, capsys
+) -> None:
     tsv = tmp_path / "fr-en.tsv"
     tsv.write_text("soutien\tsupport\nmessage\tmessage\ndiplomate\tdiplomat\n", encoding="utf-8")
     out_dir = tmp_path / "with-dictionary"
     result = run_translate(capsys, SEEDS, "-o", out_dir, "--model", tiny_model, "--beam", "2", "--dictionary", tsv)
     assert result.status == 0, result.stderr
-    assert manifest(out_dir)["settings"]["dictionary"] == str(tsv) and manifest(seeds_corpus)["settings"]["dictionary"] is None
+    assert (
+        manifest(out_dir)["settings"]["dictionary"] == str(tsv)
+        and manifest(seeds_corpus)["settings"]["dictionary"] is None
+    )
     for name in seed_names():
         assert_complete(out_dir, name, (SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
 
@@ -124,6 +140,8 @@ def test_dictionary_is_recorded_and_loses_no_sentence(seeds_corpus: Path, tiny_m
 def test_missing_dictionary_is_a_usage_error_before_any_work(tiny_model: Path, tmp_path: Path, capsys) -> None:
     result = run_translate(capsys, SEEDS, "-o", tmp_path, "--model", tiny_model, "--dictionary", tmp_path / "none.tsv")
     assert result.status == 2
-    assert result.error_lines == [f"translate: error: --dictionary: {tmp_path / 'none.tsv'}: no such file; "
-                                  "give a FreeDict .index file or a TSV of 'source<TAB>target' lines"]
+    assert result.error_lines == [
+        f"translate: error: --dictionary: {tmp_path / 'none.tsv'}: no such file; "
+        "give a FreeDict .index file or a TSV of 'source<TAB>target' lines"
+    ]
     assert not (tmp_path / "manifest.json").exists()

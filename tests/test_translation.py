@@ -55,7 +55,9 @@ def test_paragraph_that_fits_is_one_piece(tiny_backend: TransformersBackend) -> 
     assert chunk_paragraph(paragraph, tiny_backend.count_tokens, 334) == [paragraph]
 
 
-def test_long_paragraph_is_cut_between_sentences_and_nothing_is_lost(tiny_backend: TransformersBackend, shared_data: Path) -> None:
+def test_long_paragraph_is_cut_between_sentences_and_nothing_is_lost(
+    tiny_backend: TransformersBackend, shared_data: Path
+) -> None:
     french = (shared_data / "flores200-devtest" / "fra.devtest").read_text(encoding="utf-8").splitlines()[:40]
     paragraph = " ".join(french)
     limit = max(tiny_backend.count_tokens(french)) + 10  # every sentence fits alone, not all together

@@ -1,4 +1,5 @@
-from translate.cli import main
 import sys
+
+from translate.cli import main
 
 sys.exit(main())

@@ -43,18 +43,29 @@ class TranslationCache:
         self.path = path
         self.notes: list[str] = []
         if path.is_dir():
-            raise StopRun(f"--cache {path}: is a folder; pass a file path such as {path / 'cache.sqlite'}, or --no-cache")
+            raise StopRun(
+                f"--cache {path}: is a folder; pass a file path such as {path / 'cache.sqlite'}, or --no-cache"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._connection = _open(path)
         except sqlite3.OperationalError as error:  # cannot open or write: a place, not a damaged file
-            raise StopRun(f"cannot use the translation cache {path} ({first_line(error)}); make it writable, pass --cache FILE elsewhere, or --no-cache") from None
+            raise StopRun(
+                f"cannot use the translation cache {path} ({first_line(error)}); make it writable, pass --cache FILE "
+                "elsewhere, or --no-cache"
+            ) from None
         except sqlite3.DatabaseError as error:
             aside = _move_aside(path)
-            self.notes.append(f"the translation cache {path} was damaged ({first_line(error)}); moved it to {aside.name} and started a new one")
+            self.notes.append(
+                f"the translation cache {path} was damaged ({first_line(error)}); moved it to {aside.name} and "
+                "started a new one"
+            )
             self._connection = _open(path)
         except OSError as error:
-            raise StopRun(f"cannot create the translation cache {path} ({reason(error)}); pass --cache FILE elsewhere, or --no-cache") from None
+            raise StopRun(
+                f"cannot create the translation cache {path} ({reason(error)}); pass --cache FILE elsewhere, or "
+                "--no-cache"
+            ) from None
         self._prefix = f"{model_fingerprint}\n{settings_key}\n"
 
     def _key(self, text: str) -> str:
@@ -63,33 +74,48 @@ class TranslationCache:
     def lookup(self, texts: Sequence[str]) -> dict[str, Output]:
         """The cached translations among ``texts``, by text."""
         keys = {self._key(text): text for text in texts}
-        return {keys[key]: Output(translation, bool(complete)) for key, translation, complete in self._select("translations", keys)}
+        return {
+            keys[key]: Output(translation, bool(complete))
+            for key, translation, complete in self._select("translations", keys)
+        }
 
     def store(self, pairs: Iterable[tuple[str, Output]]) -> None:
         """Save (text, translation) pairs and commit, so they survive a crash right after."""
-        self._write("INSERT OR REPLACE INTO translations (key, translation, complete) VALUES (?, ?, ?)",
-                    [(self._key(text), output.text, int(output.complete)) for text, output in pairs])
+        self._write(
+            "INSERT OR REPLACE INTO translations (key, translation, complete) VALUES (?, ?, ?)",
+            [(self._key(text), output.text, int(output.complete)) for text, output in pairs],
+        )
 
     def lookup_alignments(self, aligner: str, paragraphs: Sequence[Paragraph]) -> dict[Paragraph, list[Bead]]:
         """The cached beads of ``paragraphs`` aligned by ``aligner`` (a fingerprint), by paragraph."""
         keys = {_alignment_key(aligner, paragraph): paragraph for paragraph in paragraphs}
-        return {keys[key]: [Bead(tuple(src), tuple(tgt), score) for src, tgt, score in json.loads(beads)]
-                for key, beads in self._select("alignments", keys)}
+        return {
+            keys[key]: [Bead(tuple(src), tuple(tgt), score) for src, tgt, score in json.loads(beads)]
+            for key, beads in self._select("alignments", keys)
+        }
 
     def store_alignment(self, aligner: str, paragraph: Paragraph, beads: Sequence[Bead]) -> None:
         """Save one paragraph's beads and commit."""
         value = json.dumps([[list(bead.src), list(bead.tgt), bead.score] for bead in beads])
-        self._write("INSERT OR REPLACE INTO alignments (key, beads) VALUES (?, ?)", [(_alignment_key(aligner, paragraph), value)])
+        self._write(
+            "INSERT OR REPLACE INTO alignments (key, beads) VALUES (?, ?)",
+            [(_alignment_key(aligner, paragraph), value)],
+        )
 
     def _select(self, table: str, keys: Iterable[str]) -> list[tuple]:
         """Rows of ``table`` (key first) for ``keys``, asked 500 at a time (SQLite's variable limit)."""
         key_list, rows = list(keys), []
         try:
             for start in range(0, len(key_list), 500):
-                chunk = key_list[start:start + 500]
-                rows += self._connection.execute(f"SELECT * FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                chunk = key_list[start : start + 500]
+                rows += self._connection.execute(
+                    f"SELECT * FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
         except sqlite3.DatabaseError as error:
-            raise StopRun(f"cannot read the translation cache {self.path} ({first_line(error)}); delete it (it is rebuilt) or pass --no-cache") from None
+            raise StopRun(
+                f"cannot read the translation cache {self.path} ({first_line(error)}); delete it (it is rebuilt) or "
+                "pass --no-cache"
+            ) from None
         return rows
 
     def _write(self, statement: str, rows: list[tuple]) -> None:
@@ -97,8 +123,10 @@ class TranslationCache:
             with self._connection:
                 self._connection.executemany(statement, rows)
         except sqlite3.DatabaseError as error:
-            raise WriteFailed(f"cannot write the translation cache {self.path} ({first_line(error)}); "
-                              "free space (or pass --no-cache) and run the same command again: finished batches are kept") from None
+            raise WriteFailed(
+                f"cannot write the translation cache {self.path} ({first_line(error)}); "
+                "free space (or pass --no-cache) and run the same command again: finished batches are kept"
+            ) from None
 
     def close(self) -> None:
         self._connection.close()
@@ -110,7 +138,10 @@ def _open(path: Path) -> sqlite3.Connection:
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL, complete INTEGER NOT NULL)")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL, complete "
+            "INTEGER NOT NULL)"
+        )
         connection.execute("CREATE TABLE IF NOT EXISTS alignments (key TEXT PRIMARY KEY, beads TEXT NOT NULL)")
         connection.commit()
     except BaseException:

@@ -30,10 +30,10 @@ def chunk_paragraph(paragraph: str, count_tokens: CountTokens, max_tokens: int, 
         if length > max_tokens:
             pieces.extend(_flush(paragraph, group))
             group = []
-            pieces.extend(_split_long_sentence(paragraph[span[0]:span[1]], count_tokens, max_tokens))
+            pieces.extend(_split_long_sentence(paragraph[span[0] : span[1]], count_tokens, max_tokens))
             continue
         candidate = group + [span]
-        if group and count_tokens([paragraph[candidate[0][0]:span[1]]])[0] > max_tokens:
+        if group and count_tokens([paragraph[candidate[0][0] : span[1]]])[0] > max_tokens:
             pieces.extend(_flush(paragraph, group))
             candidate = [span]
         group = candidate
@@ -42,7 +42,7 @@ def chunk_paragraph(paragraph: str, count_tokens: CountTokens, max_tokens: int, 
 
 
 def _flush(paragraph: str, group: list[tuple[int, int]]) -> list[str]:
-    return [paragraph[group[0][0]:group[-1][1]]] if group else []
+    return [paragraph[group[0][0] : group[-1][1]]] if group else []
 
 
 def _split_long_sentence(sentence: str, count_tokens: CountTokens, max_tokens: int) -> list[str]:
@@ -54,10 +54,10 @@ def _split_long_sentence(sentence: str, count_tokens: CountTokens, max_tokens: i
     start_word, budget = 0, 0
     for index, tokens in enumerate(word_tokens):
         if index > start_word and budget + tokens > max_tokens - 1:
-            pieces.append(sentence[words[start_word][0]:words[index - 1][1]])
+            pieces.append(sentence[words[start_word][0] : words[index - 1][1]])
             start_word, budget = index, 0
         budget += tokens
-    pieces.append(sentence[words[start_word][0]:words[-1][1]])
+    pieces.append(sentence[words[start_word][0] : words[-1][1]])
     return [fitted for piece in pieces for fitted in _fit(piece, count_tokens, max_tokens)]
 
 

@@ -46,7 +46,9 @@ def _formats(value: str) -> list[str]:
     formats = [item.strip() for item in value.split(",") if item.strip()]
     unknown = [item for item in formats if item not in FORMATS]
     if unknown or not formats:
-        raise argparse.ArgumentTypeError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}"
+        )
     return formats
 
 
@@ -58,26 +60,72 @@ def _positive(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="translate", description="Translate French documents to English and write sentence-aligned parallel corpora.")
-    parser.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="files or directories (walked for *.txt and *.md)")
+    parser = argparse.ArgumentParser(
+        prog="translate",
+        description="Translate French documents to English and write sentence-aligned parallel corpora.",
+    )
+    parser.add_argument(
+        "sources", nargs="+", type=Path, metavar="SRC", help="files or directories (walked for *.txt and *.md)"
+    )
     parser.add_argument("-o", "--output", type=Path, default=Path("corpus"), help="output folder (default: ./corpus)")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"Marian model directory or hub id (default: {DEFAULT_MODEL})")
-    parser.add_argument("--beam", type=_positive, default=4, help="beam size; 1 is greedy (default: 4, as the model card)")
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help=f"Marian model directory or hub id (default: {DEFAULT_MODEL})"
+    )
+    parser.add_argument(
+        "--beam", type=_positive, default=4, help="beam size; 1 is greedy (default: 4, as the model card)"
+    )
     parser.add_argument("--batch-size", type=_positive, default=16, help="most inputs per batch (default: 16)")
-    parser.add_argument("--max-batch-tokens", type=_positive, default=4096, help="most padded input tokens per batch (default: 4096)")
+    parser.add_argument(
+        "--max-batch-tokens", type=_positive, default=4096, help="most padded input tokens per batch (default: 4096)"
+    )
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--backend", choices=BACKENDS, default="auto", help="translation engine; auto: ctranslate2 when installed, else transformers (default: auto)")
-    parser.add_argument("--compute-type", choices=COMPUTE_TYPES, default=DEFAULT_COMPUTE_TYPE, help=f"CTranslate2 weight/compute type (default: {DEFAULT_COMPUTE_TYPE}, the converted model's own, float32)")
-    parser.add_argument("--threads", type=_positive, default=None, help="CPU threads in all (default: every core with ctranslate2, shared out among up to 4 batches decoded side by side; torch's default with transformers)")
-    parser.add_argument("--formats", type=_formats, default=list(FORMATS), help=f"comma-separated output formats (default: {','.join(FORMATS)})")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="auto",
+        help="translation engine; auto: ctranslate2 when installed, else transformers (default: auto)",
+    )
+    parser.add_argument(
+        "--compute-type",
+        choices=COMPUTE_TYPES,
+        default=DEFAULT_COMPUTE_TYPE,
+        help=f"CTranslate2 weight/compute type (default: {DEFAULT_COMPUTE_TYPE}, the converted model's own, float32)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=_positive,
+        default=None,
+        help=(
+            "CPU threads in all (default: every core with ctranslate2, shared out among up to 4 batches decoded side "
+            "by side; torch's default with transformers)"
+        ),
+    )
+    parser.add_argument(
+        "--formats",
+        type=_formats,
+        default=list(FORMATS),
+        help=f"comma-separated output formats (default: {','.join(FORMATS)})",
+    )
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")
-    parser.add_argument("--reference", type=Path, default=None, metavar="REFDIR",
-                        help="score each document against REFDIR/NAME.en (one paragraph or one sentence per line); writes report.md, report.json, bleu.png")
-    parser.add_argument("--dictionary", metavar="freedict|FILE", default=None,
-                        help="French-English dictionary as one more signal for the sentence aligner: 'freedict' "
-                             "(apt-get install dict-freedict-fra-eng dict-freedict-eng-fra), a FreeDict .index file, "
-                             "or a TSV of 'french<TAB>english' lines")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        metavar="REFDIR",
+        help=(
+            "score each document against REFDIR/NAME.en (one paragraph or one sentence per line); writes report.md, "
+            "report.json, bleu.png"
+        ),
+    )
+    parser.add_argument(
+        "--dictionary",
+        metavar="freedict|FILE",
+        default=None,
+        help="French-English dictionary as one more signal for the sentence aligner: 'freedict' "
+        "(apt-get install dict-freedict-fra-eng dict-freedict-eng-fra), a FreeDict .index file, "
+        "or a TSV of 'french<TAB>english' lines",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -96,8 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as bug:  # every expected failure has its own message; this is not one
         if os.environ.get("TRANSLATE_DEBUG"):
             traceback.print_exc()
-        _error(f"internal error ({type(bug).__name__}: {first_line(bug)}); this is a bug, please report it "
-               "with the command line (TRANSLATE_DEBUG=1 shows the traceback)")
+        _error(
+            f"internal error ({type(bug).__name__}: {first_line(bug)}); this is a bug, please report it "
+            "with the command line (TRANSLATE_DEBUG=1 shows the traceback)"
+        )
         return EXIT_BUG
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -126,7 +176,9 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     if leftovers:
         _warn(f"removed {leftovers} temporary file(s) that an interrupted run left in {shown(out_dir)}")
     if args.reference is not None and not args.reference.is_dir():
-        raise StopRun(f"--reference {shown(args.reference)}: not a directory; pass the folder that holds NAME.en reference files")
+        raise StopRun(
+            f"--reference {shown(args.reference)}: not a directory; pass the folder that holds NAME.en reference files"
+        )
     try:
         lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, "fr", "en")
     except DictionaryError as error:
@@ -148,9 +200,17 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
     try:
         with Progress(enabled=not args.quiet) as progress:
-            results = translate_documents(
-                documents, translator, progress.stage("translating", "piece"), lexicon, progress.stage("aligning", "paragraph"),
-            ) if documents else []
+            results = (
+                translate_documents(
+                    documents,
+                    translator,
+                    progress.stage("translating", "piece"),
+                    lexicon,
+                    progress.stage("aligning", "paragraph"),
+                )
+                if documents
+                else []
+            )
     finally:
         if cache:
             cache.close()
@@ -158,20 +218,40 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     written, corpus_written, removed, stale = _publish(args, out_dir, results, failures)
     stats = translator.stats
     settings_record = {
-        "beam": args.beam, "batch_size": args.batch_size, "max_batch_tokens": args.max_batch_tokens, "device": args.device,
-        "threads": threads, "compute_type": compute_type, "formats": args.formats, "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": OUTPUT_BOUND, "cache": str(cache_path) if cache_path else None, "dictionary": args.dictionary,
+        "beam": args.beam,
+        "batch_size": args.batch_size,
+        "max_batch_tokens": args.max_batch_tokens,
+        "device": args.device,
+        "threads": threads,
+        "compute_type": compute_type,
+        "formats": args.formats,
+        "max_input_tokens": translator.policy.max_input_tokens,
+        "output_bound": OUTPUT_BOUND,
+        "cache": str(cache_path) if cache_path else None,
+        "dictionary": args.dictionary,
     }
     xml_replaced = {result.name: _xml_replacements(result, args.formats) for result, _ in written}
     try:
-        write_file_atomically(out_dir / MANIFEST, build_manifest(
-            model=model, backend=backend.name, settings=settings_record,
-            documents=written, failures=failures, stats=stats, wall_seconds=time.monotonic() - started,
-            corpus_outputs=corpus_written or [], stale_outputs=stale, xml_replacements=xml_replaced,
-        ))
+        write_file_atomically(
+            out_dir / MANIFEST,
+            build_manifest(
+                model=model,
+                backend=backend.name,
+                settings=settings_record,
+                documents=written,
+                failures=failures,
+                stats=stats,
+                wall_seconds=time.monotonic() - started,
+                corpus_outputs=corpus_written or [],
+                stale_outputs=stale,
+                xml_replacements=xml_replaced,
+            ),
+        )
     except OSError as error:
-        raise WriteFailed(f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
-                          "(translations come from the cache)") from None
+        raise WriteFailed(
+            f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
+            "(translations come from the cache)"
+        ) from None
     _report_outcome(written, stats, xml_replaced, removed, stale)
     _summary([result for result, _ in written], failures, stats, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
@@ -210,14 +290,23 @@ def _report_outcome(written, stats, xml_replaced: dict[str, int], removed: list[
             _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
     for name, count in xml_replaced.items():
         if count:
-            _warn(f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; counted in manifest.json")
+            _warn(
+                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; "
+                "counted in manifest.json"
+            )
     if stats.bounded_pieces:
         _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
     if removed:
-        _warn(f"removed {len(removed)} file(s) of an earlier run that this run no longer writes ({', '.join(removed[:3])}{' ...' if len(removed) > 3 else ''})")
+        _warn(
+            f"removed {len(removed)} file(s) of an earlier run that this run no longer writes "
+            f"({', '.join(removed[:3])}{' ...' if len(removed) > 3 else ''})"
+        )
     if stale:
-        _warn(f"{len(stale)} file(s) of earlier runs were not refreshed by this run ({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); "
-              "listed as stale_outputs in manifest.json")
+        _warn(
+            f"{len(stale)} file(s) of earlier runs were not refreshed by this run "
+            f"({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); "
+            "listed as stale_outputs in manifest.json"
+        )
 
 
 def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentError]]:
@@ -238,8 +327,9 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
     return documents, failures
 
 
-def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[DocumentError],
-                   formats: list[str]) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
+def _write_outputs(
+    out_dir: Path, results: list[DocumentResult], failures: list[DocumentError], formats: list[str]
+) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
     """Write each document's files as one atomic group; a failed write fails only that document.
     Returns the documents written with their file names, and the corpus files written (None
     when there was nothing to write them from, or they could not be written)."""
@@ -250,14 +340,29 @@ def _write_outputs(out_dir: Path, results: list[DocumentResult], failures: list[
             write_files_atomically(files)
             written.append((result, [path.name for path in files]))
         except OSError as error:
-            _fail(failures, DocumentError(result.name, Path(result.source), f"{result.source}: cannot write output to {shown(out_dir)} ({_detail(error)}); free space or choose another -o"))
+            _fail(
+                failures,
+                DocumentError(
+                    result.name,
+                    Path(result.source),
+                    f"{result.source}: cannot write output to {shown(out_dir)} ({_detail(error)}); free space or "
+                    "choose another -o",
+                ),
+            )
     if not written:
         return written, None
     files = corpus_files(out_dir, [result for result, _ in written], formats)
     try:
         write_files_atomically(files)
     except OSError as error:
-        _fail(failures, DocumentError("corpus", out_dir, f"cannot write corpus files to {shown(out_dir)} ({reason(error)}); free space or choose another -o"))
+        _fail(
+            failures,
+            DocumentError(
+                "corpus",
+                out_dir,
+                f"cannot write corpus files to {shown(out_dir)} ({reason(error)}); free space or choose another -o",
+            ),
+        )
         return written, None
     return written, [path.name for path in files]
 
@@ -272,7 +377,9 @@ def _fail(failures: list[DocumentError], failure: DocumentError) -> None:
     _error(failure.reason)
 
 
-def _write_report(reference_dir: Path, written: list[tuple[DocumentResult, list[str]]], out_dir: Path, failures: list[DocumentError]) -> list[str]:
+def _write_report(
+    reference_dir: Path, written: list[tuple[DocumentResult, list[str]]], out_dir: Path, failures: list[DocumentError]
+) -> list[str]:
     """Score every document that has a reference; the others are named in one warning.
     Returns the report's file names (none when it could not be written)."""
     from eval.report import DocumentForScoring, score_documents, write_report
@@ -296,7 +403,14 @@ def _write_report(reference_dir: Path, written: list[tuple[DocumentResult, list[
     try:
         return [path.name for path in write_report(report, out_dir)]
     except OSError as error:
-        _fail(failures, DocumentError("report", out_dir, f"cannot write the score report to {shown(out_dir)} ({reason(error)}); free space or choose another -o"))
+        _fail(
+            failures,
+            DocumentError(
+                "report",
+                out_dir,
+                f"cannot write the score report to {shown(out_dir)} ({reason(error)}); free space or choose another -o",
+            ),
+        )
         return []
 
 
@@ -305,9 +419,16 @@ def _summary(written, failures, stats, out_dir: Path, seconds: float) -> None:
     if stats.pieces and not stats.translated_pieces:
         model_work = "all translations came from the cache: no model work"
     else:
-        model_work = f"model translated {stats.translated_pieces} piece(s) in {stats.batches} batch(es), {stats.cached_pieces} from cache"
+        model_work = (
+            f"model translated {stats.translated_pieces} piece(s) in {stats.batches} batch(es), "
+            f"{stats.cached_pieces} from cache"
+        )
     failed = f", {len(failures)} failed" if failures else ""
-    print(f"translate: {len(written)} document(s){failed}, {stats.paragraphs} paragraph(s), {pairs} sentence pair(s) in {shown(out_dir)}/ ({seconds:.1f}s); {model_work}", file=sys.stderr)
+    print(
+        f"translate: {len(written)} document(s){failed}, {stats.paragraphs} paragraph(s), {pairs} sentence pair(s) in "
+        f"{shown(out_dir)}/ ({seconds:.1f}s); {model_work}",
+        file=sys.stderr,
+    )
 
 
 def _error(message: str) -> None:

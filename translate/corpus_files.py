@@ -40,7 +40,9 @@ def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[st
     return files
 
 
-def corpus_files(out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str]) -> dict[Path, Iterator[str]]:
+def corpus_files(
+    out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str]
+) -> dict[Path, Iterator[str]]:
     """``corpus.*`` files concatenating all documents, in input order."""
     pairs = [pair for document in documents for pair in document.pairs]
     files = {}
@@ -70,8 +72,15 @@ def render_moses(sides: Iterable[str]) -> Iterator[str]:
 
 def render_jsonl(name: str, pairs: Sequence[SentencePair]) -> Iterator[str]:
     for pair in pairs:
-        record = {"doc": name, "paragraph": pair.paragraph, "src_ids": list(pair.src_ids), "tgt_ids": list(pair.tgt_ids),
-                  "fr": pair.fr, "en": pair.en, "score": pair.score}
+        record = {
+            "doc": name,
+            "paragraph": pair.paragraph,
+            "src_ids": list(pair.src_ids),
+            "tgt_ids": list(pair.tgt_ids),
+            "fr": pair.fr,
+            "en": pair.en,
+            "score": pair.score,
+        }
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
@@ -83,14 +92,24 @@ def render_tmx(pairs: Sequence[SentencePair]) -> Iterator[str]:
     130,000 pairs took 0.5 GB. No creation date is written, so that re-running on the same input
     gives byte-identical files.
     """
-    header = " ".join(f'{name}="{value}"' for name, value in (
-        ("creationtool", TOOL_NAME), ("creationtoolversion", __version__), ("segtype", "sentence"), ("adminlang", "en"),
-        ("srclang", "fr"), ("datatype", "plaintext"), ("o-tmf", "plaintext"),
-    ))
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n  <header {header} />\n'
+    header = " ".join(
+        f'{name}="{value}"'
+        for name, value in (
+            ("creationtool", TOOL_NAME),
+            ("creationtoolversion", __version__),
+            ("segtype", "sentence"),
+            ("adminlang", "en"),
+            ("srclang", "fr"),
+            ("datatype", "plaintext"),
+            ("o-tmf", "plaintext"),
+        )
+    )
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    yield f'<tmx version="1.4">\n  <header {header} />\n'
     yield "  <body>\n" if pairs else "  <body />\n"
     for pair in pairs:
-        yield f'    <tu>\n      <prop type="x-score">{pair.score:.4f}</prop>\n      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
+        yield f'    <tu>\n      <prop type="x-score">{pair.score:.4f}</prop>\n'
+        yield f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
         for lang, text in (("fr", pair.fr), ("en", pair.en)):
             if text:
                 yield f'      <tuv xml:lang="{lang}">\n        <seg>{xml_text(text)}</seg>\n      </tuv>\n'

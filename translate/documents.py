@@ -66,12 +66,21 @@ def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentEr
         if source.is_dir():
             found = _walk(source)
             if not found:
-                errors.append(DocumentError(source.name, source, f"{shown(source)}: directory has no *.txt or *.md documents; point to a folder of French text files"))
+                errors.append(
+                    DocumentError(
+                        source.name,
+                        source,
+                        f"{shown(source)}: directory has no *.txt or *.md documents; point to a folder of French text "
+                        "files",
+                    )
+                )
             paths.extend(found)
         elif source.is_file():
             paths.append(source)
         else:
-            errors.append(DocumentError(source.name, source, f"{shown(source)}: no such file or directory; check the path"))
+            errors.append(
+                DocumentError(source.name, source, f"{shown(source)}: no such file or directory; check the path")
+            )
     return _dedupe(paths), errors
 
 
@@ -88,8 +97,11 @@ def _walk(root: Path) -> list[Path]:
         seen.add(real)
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         found.extend(
-            Path(folder, name) for name in files
-            if not name.startswith(".") and Path(name).suffix.lower() in DOCUMENT_SUFFIXES and Path(folder, name).is_file()
+            Path(folder, name)
+            for name in files
+            if not name.startswith(".")
+            and Path(name).suffix.lower() in DOCUMENT_SUFFIXES
+            and Path(folder, name).is_file()
         )
     return sorted(found)
 

@@ -18,7 +18,17 @@ from __future__ import annotations
 from aligned.command import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 EXIT_DOCUMENT_FAILED, EXIT_WRITE, EXIT_BUG = 1, 3, 70
-__all__ = ["EXIT_OK", "EXIT_DOCUMENT_FAILED", "EXIT_USAGE", "EXIT_WRITE", "EXIT_BUG", "EXIT_INTERRUPTED", "StopRun", "WriteFailed", "reason"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_DOCUMENT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_WRITE",
+    "EXIT_BUG",
+    "EXIT_INTERRUPTED",
+    "StopRun",
+    "WriteFailed",
+    "reason",
+]
 
 
 class StopRun(Exception):

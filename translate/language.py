@@ -10,8 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_FRENCH = frozenset("le la les de des du un une et est en que qui dans pour pas sur au aux ce cette il elle ils nous vous sont avec par plus ne se sa son ses leur été être a ont mais où".split())
-_ENGLISH = frozenset("the of and to in is that for it with as was on are be by this have from or were which an not his her they has had you at".split())
+_FRENCH = frozenset(
+    "le la les de des du un une et est en que qui dans pour pas sur au aux ce cette il elle ils nous vous sont avec "
+    "par plus ne se sa son ses leur été être a ont mais où".split()
+)
+_ENGLISH = frozenset(
+    "the of and to in is that for it with as was on are be by this have from or were which an not his her they has "
+    "had you at".split()
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKUP = re.compile(r"<[^<>]{1,200}>|\{\{.*?\}\}|&\w+;")
 

@@ -67,7 +67,9 @@ def build_manifest(
         ],
         "corpus_outputs": list(corpus_outputs),
         "stale_outputs": list(stale_outputs),
-        "failed": [{"name": failure.name, "source": shown(failure.path), "reason": failure.reason} for failure in failures],
+        "failed": [
+            {"name": failure.name, "source": shown(failure.path), "reason": failure.reason} for failure in failures
+        ],
         "wall_seconds": round(wall_seconds, 3),
     }
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"

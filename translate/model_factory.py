@@ -22,7 +22,6 @@ from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 from eval.datasets import FLORES, lines
 
 
-
 @dataclass(frozen=True)
 class ModelShape:
     """Transformer dimensions; ``OPUS_MT_FR_EN`` matches the real model, ``TINY`` is for tests."""
@@ -141,7 +140,11 @@ def build_marian_model(
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Build an offline Marian model directory with random weights (for trying the pipeline without the hub).")
+    parser = argparse.ArgumentParser(
+        description=(
+            "Build an offline Marian model directory with random weights (for trying the pipeline without the hub)."
+        )
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--shape", choices=("tiny", "opus-mt-fr-en"), default="tiny")
     arguments = parser.parse_args()

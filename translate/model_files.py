@@ -18,7 +18,13 @@ from translate.errors import StopRun
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 MODEL_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
-_HUB_PATTERNS = [*MODEL_FILES, "model.safetensors", "tokenizer_config.json", "generation_config.json", "target_vocab.json"]
+_HUB_PATTERNS = [
+    *MODEL_FILES,
+    "model.safetensors",
+    "tokenizer_config.json",
+    "generation_config.json",
+    "target_vocab.json",
+]
 
 
 class ModelError(StopRun):
@@ -48,7 +54,9 @@ def resolve_model(model: str) -> ModelFiles:
     elif model.count("/") == 1 and not model.startswith((".", "/", "~")):
         directory, revision = _download(model)
     else:
-        raise ModelError(f"model '{model}' not found: pass --model with a Marian model directory or a hub id such as {DEFAULT_MODEL}")
+        raise ModelError(
+            f"model '{model}' not found: pass --model with a Marian model directory or a hub id such as {DEFAULT_MODEL}"
+        )
     _check_marian_directory(directory, model)
     return ModelFiles(model, directory, revision, fingerprint(directory))
 
@@ -64,7 +72,8 @@ def _download(repo_id: str) -> tuple[Path, str | None]:
         except Exception as error:
             raise ModelError(
                 f"cannot load '{repo_id}': the Hugging Face hub is unreachable and the model is not cached "
-                f"({type(error).__name__}: {first_line(error, 120)}); pass --model DIR with a local Marian model directory, or go online"
+                f"({type(error).__name__}: {first_line(error, 120)}); pass --model DIR with a local Marian model "
+                "directory, or go online"
             ) from None
     directory = Path(local)
     return directory, directory.name
@@ -72,18 +81,28 @@ def _download(repo_id: str) -> tuple[Path, str | None]:
 
 def _check_marian_directory(directory: Path, requested: str) -> None:
     if not directory.is_dir():
-        raise ModelError(f"--model {requested}: not a directory; pass a Marian model directory (config.json, source.spm, target.spm, vocab.json, weights)")
+        raise ModelError(
+            f"--model {requested}: not a directory; pass a Marian model directory (config.json, source.spm, "
+            "target.spm, vocab.json, weights)"
+        )
     missing = [name for name in MODEL_FILES if not (directory / name).is_file()]
     if not any((directory / name).is_file() for name in WEIGHT_FILES):
         missing.append("model.safetensors")
     if missing:
-        raise ModelError(f"--model {requested}: not a Marian model directory (missing {', '.join(missing)}); pass a directory saved by MarianMTModel.save_pretrained")
+        raise ModelError(
+            f"--model {requested}: not a Marian model directory (missing {', '.join(missing)}); pass a directory "
+            "saved by MarianMTModel.save_pretrained"
+        )
     try:
         model_type = json.loads((directory / "config.json").read_text(encoding="utf-8")).get("model_type")
     except (ValueError, UnicodeDecodeError):
-        raise ModelError(f"--model {requested}: config.json is not valid JSON; the model directory is damaged") from None
+        raise ModelError(
+            f"--model {requested}: config.json is not valid JSON; the model directory is damaged"
+        ) from None
     if model_type != "marian":
-        raise ModelError(f"--model {requested}: config.json says model_type={model_type!r}, not 'marian'; pass a MarianMT model")
+        raise ModelError(
+            f"--model {requested}: config.json says model_type={model_type!r}, not 'marian'; pass a MarianMT model"
+        )
 
 
 def fingerprint(directory: Path) -> str:

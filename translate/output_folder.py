@@ -55,7 +55,9 @@ def _plain(names: list) -> list[str]:
     return [name for name in names if isinstance(name, str) and name == Path(name).name and not name.startswith(".")]
 
 
-def retire(out_dir: Path, earlier: EarlierRun, written: Mapping[str, list[str]], corpus_written: list[str] | None) -> tuple[list[str], list[str]]:
+def retire(
+    out_dir: Path, earlier: EarlierRun, written: Mapping[str, list[str]], corpus_written: list[str] | None
+) -> tuple[list[str], list[str]]:
     """Remove or flag the files of ``earlier`` that this run did not write; returns (removed, stale).
 
     ``written``: file names by source for each document written now; ``corpus_written``: the

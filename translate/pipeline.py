@@ -82,7 +82,11 @@ def translate_documents(
     results = []
     for document, paragraphs in zip(documents, paragraphs_of):
         aligned = _number(alignments, [next(pairs) for _ in paragraphs])
-        results.append(DocumentResult(document.name, shown(document.path), aligned, list(document.notes), language_flag(document.text)))
+        results.append(
+            DocumentResult(
+                document.name, shown(document.path), aligned, list(document.notes), language_flag(document.text)
+            )
+        )
     return results
 
 
@@ -94,8 +98,9 @@ class _Alignment(NamedTuple):
     beads: list[Bead]
 
 
-def _align_distinct(paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, cache: TranslationCache | None,
-                    on_done: Progress) -> dict[tuple[str, str], _Alignment]:
+def _align_distinct(
+    paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, cache: TranslationCache | None, on_done: Progress
+) -> dict[tuple[str, str], _Alignment]:
     distinct = list(dict.fromkeys(paragraphs))
     aligner = f"{aligner_fingerprint()};dictionary={lexicon.fingerprint if lexicon else None}"
     cached = cache.lookup_alignments(aligner, distinct) if cache else {}

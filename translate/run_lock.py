@@ -8,7 +8,6 @@ from pathlib import Path
 
 from translate.errors import StopRun, reason
 
-
 LOCK_FILE = ".lock"
 
 
@@ -27,14 +26,19 @@ class RunLock:
         try:
             handle = open(self.path, "a+")
         except OSError as error:
-            raise StopRun(f"cannot create the lock file {self.path} ({reason(error)}); remove what is there or choose another -o") from None
+            raise StopRun(
+                f"cannot create the lock file {self.path} ({reason(error)}); remove what is there or choose another -o"
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
-            raise FolderBusy(f"output folder {self.path.parent} is in use by another translate run (pid {holder}); wait for it to finish or pass another -o") from None
+            raise FolderBusy(
+                f"output folder {self.path.parent} is in use by another translate run (pid {holder}); wait for it to "
+                "finish or pass another -o"
+            ) from None
         try:
             handle.seek(0)
             handle.truncate()
@@ -42,7 +46,9 @@ class RunLock:
             handle.flush()
         except OSError as error:
             handle.close()
-            raise StopRun(f"cannot write the lock file {self.path} ({reason(error)}); free space or choose another -o") from None
+            raise StopRun(
+                f"cannot write the lock file {self.path} ({reason(error)}); free space or choose another -o"
+            ) from None
         self._handle = handle
         return self
 

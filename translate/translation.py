@@ -49,7 +49,9 @@ class Translator:
         self.cache = cache
         self.stats = TranslationStats()
 
-    def translate(self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
+    def translate(
+        self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None
+    ) -> list[str]:
         """English for each paragraph, in order; long paragraphs are translated piece by piece."""
         # One tokenizer call counts every distinct paragraph; only over-long ones are chunked,
         # and only their pieces are counted again.
@@ -72,7 +74,9 @@ class Translator:
         uncounted = [piece for piece in todo if piece not in tokens]
         tokens.update(zip(uncounted, self.backend.count_tokens(uncounted)) if uncounted else ())
         lengths = [tokens[piece] for piece in todo]
-        batches = [[todo[index] for index in batch] for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)]
+        batches = [
+            [todo[index] for index in batch] for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)
+        ]
         max_new_tokens = [self.policy.max_new_tokens(max(tokens[text] for text in texts)) for texts in batches]
         for texts, outputs in zip(batches, self.backend.translate_batches(zip(batches, max_new_tokens))):
             self.stats.batches += 1

@@ -132,12 +132,20 @@ class CTranslate2Backend(MarianTokenCounts):
             except OSError:  # no generation_config.json: transformers derives it from config.json
                 generation = GenerationConfig.from_model_config(config)
         except Exception as error:
-            raise ModelError(f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be damaged, re-download or re-save them") from None
+            raise ModelError(
+                f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be "
+                "damaged, re-download or re-save them"
+            ) from None
         self.workers, threads_per_worker = thread_split(threads, device)
 
         def load(path: Path):
-            return ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
-                                          inter_threads=self.workers, intra_threads=threads_per_worker)
+            return ctranslate2.Translator(
+                str(path),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=self.workers,
+                intra_threads=threads_per_worker,
+            )
 
         path = converted_model(model, compute_type, cache_dir)
         try:
@@ -145,7 +153,11 @@ class CTranslate2Backend(MarianTokenCounts):
         except Exception as error:
             # A conversion in the cache that cannot be loaded was damaged after it was made (a
             # truncated copy, a full disk): convert once more rather than fall back for ever.
-            print(f"translate: warning: the CTranslate2 conversion {path} cannot be loaded ({first_line(error)}); converting the model again", file=sys.stderr)
+            print(
+                f"translate: warning: the CTranslate2 conversion {path} cannot be loaded ({first_line(error)}); "
+                "converting the model again",
+                file=sys.stderr,
+            )
             shutil.rmtree(path, ignore_errors=True)
             path = converted_model(model, compute_type, cache_dir)
             try:
@@ -200,7 +212,11 @@ class CTranslate2Backend(MarianTokenCounts):
         if not texts or steps < 1:  # nothing to do, or the only step allowed is the forced </s>
             return [], steps, len(texts)
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(texts))["input_ids"]]
-        return self.translator.translate_batch(source, max_decoding_length=steps, asynchronous=True, **self._options), steps, len(texts)
+        return (
+            self.translator.translate_batch(source, max_decoding_length=steps, asynchronous=True, **self._options),
+            steps,
+            len(texts),
+        )
 
     def _collect(self, futures: list, steps: int, size: int) -> list[Output]:
         if not futures:

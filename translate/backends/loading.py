@@ -15,7 +15,18 @@ from translate.model_files import ModelFiles
 
 BACKENDS = ("auto", "transformers", "ctranslate2")
 # CTranslate2 weight/compute types (``--compute-type``); the transformers backend ignores it.
-COMPUTE_TYPES = ("default", "auto", "float32", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16")
+COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "float32",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+)
 DEFAULT_COMPUTE_TYPE = "default"
 
 

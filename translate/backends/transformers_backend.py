@@ -28,7 +28,10 @@ class TransformersBackend(MarianTokenCounts, OneBatchAtATime):
             self.tokenizer = MarianTokenizer.from_pretrained(model.directory)
             self.model = MarianMTModel.from_pretrained(model.directory).to(device).eval()
         except Exception as error:  # transformers raises many types for damaged files
-            raise ModelError(f"--model {model.requested}: cannot load the Marian model ({first_line(error)}); the files may be damaged, re-download or re-save them") from None
+            raise ModelError(
+                f"--model {model.requested}: cannot load the Marian model ({first_line(error)}); the files may be "
+                "damaged, re-download or re-save them"
+            ) from None
         self.settings = settings
         self.device = device
         self.max_positions = int(self.model.config.max_position_embeddings)
