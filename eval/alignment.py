@@ -19,6 +19,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import NamedTuple
+
+try:
+    _VERSION = version("fr-en-translate")
+except PackageNotFoundError:  # a source tree that was never installed
+    _VERSION = "0+unknown"
 
 # A bead pairs any sequences of ids; a third item such as a score is ignored when scoring.
 BeadLike = Sequence
@@ -49,11 +57,27 @@ def hits(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> dict[_Pair, tupl
     return found
 
 
-def _match_counts(gold: Iterable[BeadLike], test: Iterable[BeadLike]) -> tuple[int, int, int, int]:
-    """vecalign's ``_precision``: strict hits, strict misses, lax hits, lax misses of ``test``."""
-    found = hits(gold, test).values()
-    strict, lax = sum(s for s, _ in found), sum(lx for _, lx in found)
-    return strict, len(found) - strict, lax, len(found) - lax
+class Judged(NamedTuple):
+    """One bead as the measures count it: for ``precision``, a distinct predicted bead; for
+    ``recall``, a distinct gold bead of one or more sentences on each side."""
+
+    measure: str  # "precision" or "recall"
+    pair: _Pair
+    strict: bool
+    lax: bool
+
+
+def judged_beads(pred: Iterable[BeadLike], gold: Iterable[BeadLike]) -> list[Judged]:
+    """Every counted bead of one document, judged once: the pooled scores add these up, and the
+    bootstrap adds them up chunk by chunk, so both rest on the same counts."""
+    pred, gold = list(pred), list(gold)
+    precision = hits(gold, pred)
+    recall = hits(one_to_one_or_more(pred), one_to_one_or_more(gold))
+    return [
+        Judged(measure, pair, strict, lax)
+        for measure, found in (("precision", precision), ("recall", recall))
+        for pair, (strict, lax) in found.items()
+    ]
 
 
 def fraction(hits: float, misses: float) -> float:
@@ -65,26 +89,58 @@ def f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def score_pooled(pred_docs: Sequence[Iterable[BeadLike]], gold_docs: Sequence[Iterable[BeadLike]]) -> dict[str, float]:
-    """Score several documents at once, pooling counts as vecalign's ``score_multiple`` does.
+@dataclass(frozen=True)
+class AlignmentScore:
+    """Precision, recall and F1 under one measure, with a signature that says how they were
+    counted, as sacrebleu's scores carry theirs: quote the signature with the number."""
 
-    Returns vecalign's keys: ``precision_strict``, ``recall_strict``, ``f1_strict`` and the same
-    with ``_lax``.
-    """
+    measure: str  # "strict" or "lax"
+    precision: float
+    recall: float
+    f1: float
+    documents: int
+
+    @property
+    def signature(self) -> str:
+        return f"measure:{self.measure}|pooled:counts|docs:{self.documents}|scorer:vecalign-score.py|version:{_VERSION}"
+
+    def format(self) -> str:
+        return f"{self.signature} = P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f}"
+
+
+def alignment_scores(
+    pred_docs: Sequence[Iterable[BeadLike]], gold_docs: Sequence[Iterable[BeadLike]]
+) -> dict[str, AlignmentScore]:
+    """Strict and lax scores of several documents, their counts pooled as vecalign's
+    ``score_multiple`` pools them (added up before dividing)."""
     if len(pred_docs) != len(gold_docs):
         raise ValueError(f"{len(pred_docs)} predicted documents but {len(gold_docs)} gold ones")
-    p_counts, r_counts = [0] * 4, [0] * 4
-    for pred, gold in zip(pred_docs, gold_docs):
-        pred, gold = list(pred), list(gold)
-        p_counts = [a + b for a, b in zip(p_counts, _match_counts(gold, pred))]
-        recall = _match_counts(one_to_one_or_more(pred), one_to_one_or_more(gold))
-        r_counts = [a + b for a, b in zip(r_counts, recall)]
+    judged = [bead for pred, gold in zip(pred_docs, gold_docs) for bead in judged_beads(pred, gold)]
     scores = {}
-    for kind, offset in (("strict", 0), ("lax", 2)):
-        precision = fraction(*p_counts[offset : offset + 2])
-        recall = fraction(*r_counts[offset : offset + 2])
-        scores |= {f"precision_{kind}": precision, f"recall_{kind}": recall, f"f1_{kind}": f1(precision, recall)}
+    for measure in ("strict", "lax"):
+        rates = {}
+        for side in ("precision", "recall"):
+            outcomes = [getattr(bead, measure) for bead in judged if bead.measure == side]
+            rates[side] = fraction(sum(outcomes), len(outcomes) - sum(outcomes))
+        scores[measure] = AlignmentScore(
+            measure, rates["precision"], rates["recall"], f1(rates["precision"], rates["recall"]), len(pred_docs)
+        )
     return scores
+
+
+def vecalign_keys(scores: dict[str, AlignmentScore]) -> dict[str, float]:
+    """Scores under vecalign's keys: ``precision_strict``, ``recall_strict``, ``f1_strict`` and
+    the same with ``_lax``."""
+    return {
+        f"{name}_{measure}": getattr(score, name)
+        for measure, score in scores.items()
+        for name in ("precision", "recall", "f1")
+    }
+
+
+def score_pooled(pred_docs: Sequence[Iterable[BeadLike]], gold_docs: Sequence[Iterable[BeadLike]]) -> dict[str, float]:
+    """`alignment_scores` under vecalign's keys (`vecalign_keys`)."""
+    return vecalign_keys(alignment_scores(pred_docs, gold_docs))
 
 
 def score_alignment(pred_beads: Iterable[BeadLike], gold_beads: Iterable[BeadLike]) -> dict[str, float]:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from eval.alignment import BeadLike, f1, fraction, hits, one_to_one_or_more
+from eval.alignment import BeadLike, f1, fraction, judged_beads
 
 
 class Comparison(NamedTuple):
@@ -50,15 +50,15 @@ def _source_position(gold: Sequence[BeadLike]):
 def chunk_counts(pred: Iterable[BeadLike], gold: Iterable[BeadLike], chunk: int, sentences: int) -> np.ndarray:
     """(chunks, 4) for a document of `sentences` source sentences: strict hits among
     predicted beads, predicted beads, strict hits among gold 1-1-or-more beads, those gold
-    beads (vecalign's precision and recall counts)."""
-    pred, gold = list(pred), list(gold)
+    beads; the beads judged as the pooled scores judge them (`judged_beads`)."""
+    gold = list(gold)
     position = _source_position(gold)
     counts = np.zeros((max(sentences - 1, 0) // chunk + 1, 4))
-    for column, found in ((0, hits(gold, pred)), (2, hits(one_to_one_or_more(pred), one_to_one_or_more(gold)))):
-        for (src, tgt), (strict, _) in found.items():
-            k = min(position(src, tgt) // chunk, len(counts) - 1)
-            counts[k, column] += strict
-            counts[k, column + 1] += 1
+    for bead in judged_beads(pred, gold):
+        column = 0 if bead.measure == "precision" else 2
+        k = min(position(*bead.pair) // chunk, len(counts) - 1)
+        counts[k, column] += bead.strict
+        counts[k, column + 1] += 1
     return counts
 
 

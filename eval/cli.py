@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from aligned.beads import Bead, read_beads
 from aligned.command import run_command
-from eval.alignment import score_pooled
+from eval.alignment import alignment_scores, vecalign_keys
 from eval.alignment_bootstrap import paired_bootstrap
 from eval.inputs import InputError, read_lines
 from eval.translation import OFFLINE_TOKENIZERS, check_tokenizer, score_translation, scores_to_json
@@ -62,12 +62,19 @@ def _alignment(args: argparse.Namespace) -> None:
             "give one PRED0 per PRED, in the same order"
         )
     pred_docs, gold_docs = [_beads(p) for p in preds], [_beads(g) for g in golds]
-    scores = score_pooled(pred_docs, gold_docs)
+    measured = alignment_scores(pred_docs, gold_docs)
+    scores = vecalign_keys(measured)
     comparison = (
         None if args.baseline is None else paired_bootstrap(pred_docs, [_beads(p) for p in args.baseline], gold_docs)
     )
     if args.json:
-        out = {**scores, "documents": len(preds), "predicted": preds, "gold": golds}
+        out = {
+            **scores,
+            "signatures": {measure: score.signature for measure, score in measured.items()},
+            "documents": len(preds),
+            "predicted": preds,
+            "gold": golds,
+        }
         if comparison is not None:
             out["baseline"] = {
                 "predicted": args.baseline,
@@ -82,6 +89,8 @@ def _alignment(args: argparse.Namespace) -> None:
     print(f"{'':10} {'strict':>7} {'lax':>7}")
     for measure, label in (("precision", "precision"), ("recall", "recall"), ("f1", "F1")):
         print(f"{label:10} {scores[f'{measure}_strict']:7.3f} {scores[f'{measure}_lax']:7.3f}")
+    for score in measured.values():
+        print(score.signature)
     if comparison is not None:
         print(f"baseline {', '.join(args.baseline)}: strict F1 {comparison.f1_b:.3f}")
         print(

@@ -4,11 +4,12 @@ difference from none."""
 from __future__ import annotations
 
 import random
+from importlib.metadata import version
 
 import pytest
 
 from aligned.beads import read_beads
-from eval.alignment import score_pooled
+from eval.alignment import alignment_scores, score_pooled
 from eval.alignment_bootstrap import chunk_counts, paired_bootstrap
 from eval.datasets import TEXT_BERG
 
@@ -71,3 +72,21 @@ def test_a_real_difference_has_an_interval_above_zero_and_none_straddles_it():
 def test_documents_must_match():
     with pytest.raises(ValueError, match="same documents"):
         paired_bootstrap([[]], [[], []], [[]])
+
+
+def test_pooled_scores_and_bootstrap_counts_are_the_same_counts():
+    """The bootstrap's chunk counts, added up, give exactly the pooled strict precision and
+    recall, and the scores say how they were counted."""
+    gold = golds()[:3]
+    worse = [damaged(g, 0.2, k) for k, g in enumerate(gold)]
+    strict = alignment_scores(worse, gold)["strict"]
+    sizes = [1 + max(i for src, _ in g for i in src) for g in gold]
+    hits_predicted, predicted, hits_gold, gold_beads = sum(
+        chunk_counts(p, g, 20, n).sum(0) for p, g, n in zip(worse, gold, sizes)
+    )
+    assert (strict.precision, strict.recall) == (hits_predicted / predicted, hits_gold / gold_beads)
+    assert (
+        strict.signature
+        == f"measure:strict|pooled:counts|docs:3|scorer:vecalign-score.py|version:{version('fr-en-translate')}"
+    )
+    assert strict.format().endswith(f"= P {strict.precision:.3f} R {strict.recall:.3f} F1 {strict.f1:.3f}")
