@@ -13,17 +13,14 @@ from .aligner import align
 from .beads import Bead
 from .command import run_command
 from .lexicon import DictionaryError, Lexicon
-from .textio import InputError, has_utf16_bom, read_bytes, strict_text
+from .textio import InputError, read_text
 
 
 def read_sentences(path: str, presplit: bool, lang: str) -> list[str]:
     """One sentence per line (`presplit`), or raw text split by `split_sentences`.
     A file with no sentence is an error, not a side to leave unaligned: it is far more
     often a failed earlier step than a text with nothing in it."""
-    data = read_bytes(path)
-    if b"\0" in data and not has_utf16_bom(data):
-        raise InputError(f"{path}: binary file (NUL bytes), not text; give a UTF-8 text file")
-    text = strict_text(data, path)  # a byte-order mark is not text
+    text = read_text(path)  # a byte-order mark is not text; a NUL byte means binary
     if not text.strip():
         raise InputError(f"{path}: no sentences (the file is empty or blank); give a text to align")
     if not presplit:

@@ -62,16 +62,20 @@ def read_bytes(path: Path | str) -> bytes:
 
 
 def read_text(path: Path | str) -> str:
-    """A UTF-8 (or BOM-marked UTF-16) text file, BOM dropped, line endings made "\\n"."""
-    return strict_text(read_bytes(path), path)
+    """A UTF-8 (or BOM-marked UTF-16) text file, BOM dropped, line endings made "\\n".
 
-
-def strict_text(data: bytes, path: Path | str) -> str:
-    """``read_text`` of bytes already read from ``path`` (which only names it in the error)."""
+    The refusing policy: text that is not UTF-8 (or BOM-marked UTF-16), or that holds a NUL,
+    is an `InputError`; the repairing policy (``decode(..., repair=True)`` and the pipeline's
+    cleaning) keeps such text and reports what it changed."""
+    data = read_bytes(path)
+    if looks_binary(data):
+        raise InputError(f"{path}: binary file, not text; give a UTF-8 text file")
     try:
         text = decode(data, repair=False).text
     except DecodeError as error:
         raise InputError(f"{path}: {error}; convert it, e.g. 'iconv -f windows-1252 -t utf-8'") from None
+    if "\0" in text:  # a stray NUL: no text format has one
+        raise InputError(f"{path}: NUL character at offset {text.index(chr(0))}, not text; give a UTF-8 text file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -83,10 +87,6 @@ class Decoded:
     notes: list[str] = field(default_factory=list)
 
 
-def has_utf16_bom(data: bytes) -> bool:
-    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-
-
 def looks_binary(data: bytes) -> bool:
     """A known binary signature, or more than 10% control bytes in the first 8 KiB.
 
@@ -94,7 +94,7 @@ def looks_binary(data: bytes) -> bool:
     """
     if data.startswith(_BINARY_SIGNATURES):
         return True
-    if has_utf16_bom(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     sample = data[:8192]
     controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)

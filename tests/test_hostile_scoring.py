@@ -65,3 +65,23 @@ def test_aligned_output_into_a_pipe_that_closes_early(tmp_path: Path) -> None:
     )
     assert pipeline.stdout == "src_ids\ttgt_ids\tscore\tsrc_text\ttgt_text\n"
     assert pipeline.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"The committee met.\x00\nIt agreed.\n", "NUL character at offset 18, not text; give a UTF-8 text file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text; give a UTF-8 text file"),
+    ],
+    ids=["stray-nul", "png"],
+)
+def test_binary_input_is_refused_the_same_way_by_both_tools(data: bytes, message: str, tmp_path: Path, capsys) -> None:
+    from aligned.cli import main as align_main
+
+    odd, text = tmp_path / "odd.txt", tmp_path / "text.txt"
+    odd.write_bytes(data)
+    text.write_text("The committee met.\nIt agreed.\n", encoding="utf-8")
+    assert eval_main(["translation", str(odd), str(text)]) == 2
+    assert capsys.readouterr().err == f"fr-en-score: error: {odd}: {message}\n"
+    assert align_main([str(odd), str(text), "--presplit"]) == 2
+    assert capsys.readouterr().err == f"align-sentences: error: {odd}: {message}\n"
