@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from aligned.command import error
 from aligned.lexicon import DictionaryError, Lexicon
@@ -211,11 +211,12 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
                 if documents
                 else []
             )
+            written, corpus_written, removed, stale = _publish(
+                args, out_dir, results, failures, progress.stage("writing", "document")
+            )
     finally:
         if cache:
             cache.close()
-
-    written, corpus_written, removed, stale = _publish(args, out_dir, results, failures)
     stats = translator.stats
     settings_record = {
         "beam": args.beam,
@@ -257,12 +258,18 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
 
 
-def _publish(args: argparse.Namespace, out_dir: Path, results: list[DocumentResult], failures: list[DocumentError]):
+def _publish(
+    args: argparse.Namespace,
+    out_dir: Path,
+    results: list[DocumentResult],
+    failures: list[DocumentError],
+    on_written: Callable[[int, int], None],
+):
     """Write the documents' files, the corpus files and the score report, then retire the files
     of earlier runs that this run does not write again. Returns (documents written with their
     file names, corpus-level files written or None, files removed, stale files kept)."""
     earlier = earlier_run(out_dir)
-    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats)
+    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats, on_written)
     if args.reference is not None and corpus_written is not None:
         corpus_written += _write_report(args.reference, written, out_dir, failures)
     removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
@@ -328,7 +335,11 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
 
 
 def _write_outputs(
-    out_dir: Path, results: list[DocumentResult], failures: list[DocumentError], formats: list[str]
+    out_dir: Path,
+    results: list[DocumentResult],
+    failures: list[DocumentError],
+    formats: list[str],
+    on_written: Callable[[int, int], None],
 ) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
     """Write each document's files as one atomic group; a failed write fails only that document.
     Returns the documents written with their file names, and the corpus files written (None
@@ -349,6 +360,7 @@ def _write_outputs(
                     "choose another -o",
                 ),
             )
+        on_written(1, len(results))
     if not written:
         return written, None
     files = corpus_files(out_dir, [result for result, _ in written], formats)
