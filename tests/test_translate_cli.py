@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from aligned import split_sentences
 from tests.cli_helpers import assert_complete, lines, manifest, run_translate, run_translate_process
 from tests.conftest import REPO
+from translate.paragraphs import split_paragraphs
 
 SEEDS = REPO / "seeds"
 
@@ -145,3 +147,17 @@ def test_missing_dictionary_is_a_usage_error_before_any_work(tiny_model: Path, t
         "give a FreeDict .index file or a TSV of 'source<TAB>target' lines"
     ]
     assert not (tmp_path / "manifest.json").exists()
+
+
+def test_sentence_unit_translates_sentence_by_sentence_and_loses_nothing(
+    tmp_path: Path, tiny_model: Path, capsys
+) -> None:
+    text = (SEEDS / "000_c09068018033f089.txt").read_text(encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, SEEDS, "-o", out_dir, "--model", tiny_model, "--beam", "1", "--unit", "sentence")
+    assert result.status == 0, result.stderr
+    assert_complete(out_dir, "000_c09068018033f089", text)
+    recorded = manifest(out_dir)
+    sentences = sum(len(split_sentences(paragraph, "fr")) for paragraph in split_paragraphs(text))
+    assert recorded["settings"]["unit"] == "sentence"
+    assert recorded["translation"]["pieces"] == sentences > recorded["translation"]["paragraphs"]

@@ -143,3 +143,41 @@ def test_real_model_translates_in_batches_and_reports_bounded_output(tiny_backen
     assert translator.stats.batches == 2
     # A random model never chooses to stop: every output is cut by the documented bound.
     assert sorted(translator.stats.bounded_pieces) == sorted(paragraphs)
+
+
+def test_sentence_unit_sends_each_sentence_alone_and_joins_them_back() -> None:
+    paragraphs = [
+        "Le Dr Ur a parlé. « Nous avons des souris », a-t-il dit. Fin.",
+        "Un seul paragraphe d'une phrase.",
+        "Le Dr Ur a parlé. Une autre suite.",
+    ]
+    backend = MarkingBackend()
+    translator = Translator(backend, LengthPolicy(), unit="sentence")
+    result = translator.translate(paragraphs)
+    sent = [text for batch in backend.batches for text in batch]
+    assert sorted(sent) == sorted(
+        [
+            "Le Dr Ur a parlé.",
+            "« Nous avons des souris », a-t-il dit.",
+            "Fin.",
+            "Un seul paragraphe d'une phrase.",
+            "Une autre suite.",
+        ]
+    )  # each distinct sentence once, the repeated one included
+    assert result == [
+        "<Le Dr Ur a parlé.> <« Nous avons des souris », a-t-il dit.> <Fin.>",
+        "<Un seul paragraphe d'une phrase.>",
+        "<Le Dr Ur a parlé.> <Une autre suite.>",
+    ]
+    assert (translator.stats.paragraphs, translator.stats.pieces, translator.stats.unique_pieces) == (3, 6, 5)
+
+
+def test_sentence_unit_still_cuts_an_over_long_sentence() -> None:
+    sentence = " ".join(f"mot{i}" for i in range(50)) + "."
+    backend = MarkingBackend()
+    result = Translator(backend, LengthPolicy(max_positions=40), unit="sentence").translate([f"Court. {sentence}"])
+    pieces = [text for batch in backend.batches for text in batch]
+    assert len(pieces) > 2 and all(
+        len(piece.split()) + 1 <= LengthPolicy(max_positions=40).max_input_tokens for piece in pieces
+    )
+    assert result[0].replace("<", "").replace(">", "").split() == f"Court. {sentence}".split()

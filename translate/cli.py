@@ -35,7 +35,7 @@ from translate.output_names import output_names
 from translate.pipeline import DocumentResult, translate_documents
 from translate.progress import Progress
 from translate.run_lock import LOCK_FILE, RunLock
-from translate.translation import Translator
+from translate.translation import UNITS, Translator
 from translate.xml_text import count_forbidden
 
 # Every file of the run's own besides the documents' files: no document may be named onto one.
@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--beam", type=_positive, default=4, help="beam size; 1 is greedy (default: 4, as the model card)"
+    )
+    parser.add_argument(
+        "--unit",
+        choices=UNITS,
+        default="paragraph",
+        help="one model input: a whole paragraph (context across sentences) or each sentence (default: paragraph)",
     )
     parser.add_argument("--batch-size", type=_positive, default=16, help="most inputs per batch (default: 16)")
     parser.add_argument(
@@ -197,7 +203,9 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     for note in cache.notes if cache else ():
         _warn(note)
-    translator = Translator(backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache)
+    translator = Translator(
+        backend, LengthPolicy(backend.max_positions), args.batch_size, args.max_batch_tokens, cache, unit=args.unit
+    )
     try:
         with Progress(enabled=not args.quiet) as progress:
             results = (
@@ -220,6 +228,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     stats = translator.stats
     settings_record = {
         "beam": args.beam,
+        "unit": args.unit,
         "batch_size": args.batch_size,
         "max_batch_tokens": args.max_batch_tokens,
         "device": args.device,

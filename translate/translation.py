@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from aligned.splitter import sentence_spans
 from translate.backends import Backend
 from translate.batching import plan_batches
 from translate.cache import TranslationCache
@@ -31,8 +32,17 @@ class TranslationStats:
     bounded_pieces: list[str] = field(default_factory=list)
 
 
+UNITS = ("paragraph", "sentence")
+
+
 class Translator:
-    """Turns French paragraphs into English ones with a backend, a length policy and a cache."""
+    """Turns French paragraphs into English ones with a backend, a length policy and a cache.
+
+    ``unit`` is what the model sees as one input: a whole ``paragraph`` (context across its
+    sentences; cut between sentences only when it exceeds the input limit), or each ``sentence``
+    on its own, as Marian models were trained (a long multi-sentence input risks a dropped
+    sentence). Either way the paragraph's English is its pieces' translations joined by spaces.
+    """
 
     def __init__(
         self,
@@ -41,25 +51,37 @@ class Translator:
         batch_size: int = 16,
         max_batch_tokens: int = 4096,
         cache: TranslationCache | None = None,
+        unit: str = "paragraph",
     ):
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}; choose from {', '.join(UNITS)}")
         self.backend = backend
         self.policy = policy
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
         self.cache = cache
+        self.unit = unit
         self.stats = TranslationStats()
 
     def translate(
         self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None
     ) -> list[str]:
         """English for each paragraph, in order; long paragraphs are translated piece by piece."""
-        # One tokenizer call counts every distinct paragraph; only over-long ones are chunked,
-        # and only their pieces are counted again.
+        # One tokenizer call counts every distinct unit (paragraph or sentence); only over-long
+        # ones are chunked, and only their pieces are counted again.
         distinct = list(dict.fromkeys(paragraphs))
-        tokens = dict(zip(distinct, self.backend.count_tokens(distinct))) if distinct else {}
+        units_of = {text: [text] if self.unit == "paragraph" else _sentences(text) for text in distinct}
+        units = list(dict.fromkeys(unit for units in units_of.values() for unit in units))
+        tokens = dict(zip(units, self.backend.count_tokens(units))) if units else {}
         limit = self.policy.max_input_tokens
         pieces_of = {
-            text: [text] if tokens[text] <= limit else chunk_paragraph(text, self.backend.count_tokens, limit)
+            text: [
+                piece
+                for unit in units_of[text]
+                for piece in (
+                    [unit] if tokens[unit] <= limit else chunk_paragraph(unit, self.backend.count_tokens, limit)
+                )
+            ]
             for text in distinct
         }
         unique_pieces = list(dict.fromkeys(piece for pieces in pieces_of.values() for piece in pieces))
@@ -87,3 +109,8 @@ class Translator:
             on_pieces_done(len(texts), len(unique_pieces))
         self.stats.bounded_pieces.extend(piece for piece in unique_pieces if not done[piece].complete)
         return [" ".join(done[piece].text for piece in pieces_of[text]) for text in paragraphs]
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """The paragraph's sentences, exact slices of it, as the aligner splits them."""
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph, "fr")]

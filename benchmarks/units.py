@@ -1,0 +1,86 @@
+"""``--unit paragraph`` against ``--unit sentence``: the same FLORES paragraphs, the same engine.
+
+The model has opus-mt-fr-en's exact shape with seeded random weights (``throughput.build_model``;
+the hub is unreachable here) and ``</s>`` suppressed, so every input decodes exactly as many
+tokens as a real translation of it would have, taken here as 1.1 x its input tokens (French to
+English comes out a little shorter in words but about as long in Marian's pieces). A paragraph
+decodes as one input; with ``sentence`` each of its sentences is an input of its own. Engine:
+CTranslate2 at the defaults (float32 weights, beam 4, two one-thread workers on 2 cores), through
+the pipeline's ``Translator``, no cache; each unit timed in turn, median of the rounds.
+
+Run (after ``pip install -e .``; about 5 minutes on 2 cores, most of it building the model once):
+    python benchmarks/units.py [--paragraphs 32] [--rounds 2] [--beam 4] [--work DIR] [--write docs/speed.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+from throughput import build_model, flores_paragraphs  # noqa: E402
+
+from translate.backends import DecodingSettings  # noqa: E402
+from translate.backends.ctranslate2_backend import CTranslate2Backend  # noqa: E402
+from translate.length_policy import LengthPolicy  # noqa: E402
+from translate.model_files import resolve_model  # noqa: E402
+from translate.translation import UNITS, Translator  # noqa: E402
+
+OUTPUT_RATIO = 1.1  # decoded tokens per input token, as a real translation's
+
+
+class RealisticLengths(LengthPolicy):
+    """Decode ceil(1.1 x input) tokens: with </s> suppressed, exactly that many."""
+
+    def max_new_tokens(self, input_tokens: int) -> int:
+        return min(self.max_output_tokens, math.ceil(OUTPUT_RATIO * input_tokens))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=32, help="FLORES paragraphs (default 32)")
+    parser.add_argument("--rounds", type=int, default=2, help="timed rounds per unit; the median is kept (default 2)")
+    parser.add_argument("--beam", type=int, default=4, help="beam size (default 4, translate's default)")
+    parser.add_argument(
+        "--work", type=Path, help="keep the model and its conversion here (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--write", type=Path, metavar="PAGE", help="also write the table into this page (docs/speed.md)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        model = resolve_model(str(build_model(work / "opus-mt-shaped")))
+        backend = CTranslate2Backend(model, DecodingSettings(beam=args.beam), cache_dir=work / "ct2")
+        paragraphs = flores_paragraphs()[: args.paragraphs]
+        seconds: dict[str, list[float]] = {unit: [] for unit in UNITS}
+        pieces: dict[str, int] = {}
+        for _ in range(args.rounds):
+            for unit in UNITS:
+                translator = Translator(backend, RealisticLengths(backend.max_positions), unit=unit)
+                started = time.perf_counter()
+                translator.translate(paragraphs)
+                seconds[unit].append(time.perf_counter() - started)
+                pieces[unit] = translator.stats.pieces
+                print(f"{unit}: {seconds[unit][-1]:.1f} s", file=sys.stderr, flush=True)
+    base = statistics.median(seconds["paragraph"])
+    note = (
+        f"{len(paragraphs)} FLORES paragraphs, beam {args.beam}, CTranslate2 float32 with {backend.workers} "
+        f"workers, {OUTPUT_RATIO} decoded tokens per input token, median of {args.rounds} rounds."
+    )
+    with tables_into(args.write, "units.py", note):
+        print("| unit | inputs | seconds | time vs paragraph |")
+        print("|---|--:|--:|--:|")
+        for unit in UNITS:
+            median = statistics.median(seconds[unit])
+            print(f"| {unit} | {pieces[unit]} | {median:.1f} | {median / base:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
