@@ -43,6 +43,29 @@ class RealisticLengths(LengthPolicy):
         return min(self.max_output_tokens, math.ceil(OUTPUT_RATIO * input_tokens))
 
 
+class Recording:
+    """The backend, noting each batch the Translator sends and the decoding bound it gets."""
+
+    def __init__(self, backend: CTranslate2Backend):
+        self.backend, self.requests = backend, []
+
+    def __getattr__(self, name: str):
+        return getattr(self.backend, name)
+
+    def translate_batches(self, requests):
+        requests = [(list(texts), bound) for texts, bound in requests]
+        self.requests += requests
+        return self.backend.translate_batches(requests)
+
+    def decoded_tokens(self, policy: LengthPolicy) -> tuple[int, int]:
+        """(tokens the batches decoded, tokens the inputs needed): with </s> suppressed, every
+        input of a batch decodes up to the bound of the batch's longest input, where a real
+        translation stops at its own end; the difference is work real runs mostly do not do."""
+        decoded = sum(len(texts) * bound for texts, bound in self.requests)
+        needed = sum(policy.max_new_tokens(n) for texts, _ in self.requests for n in self.backend.count_tokens(texts))
+        return decoded, needed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paragraphs", type=int, default=32, help="FLORES paragraphs (default 32)")
@@ -63,13 +86,16 @@ def main() -> None:
         Translator(backend, RealisticLengths(backend.max_positions)).translate(paragraphs[:4])  # warm-up, untimed
         seconds: dict[str, list[float]] = {unit: [] for unit in UNITS}
         pieces: dict[str, int] = {}
+        tokens: dict[str, tuple[int, int]] = {}
         for round_number in range(args.rounds):
             for unit in UNITS[round_number % 2 :] + UNITS[: round_number % 2]:  # alternate which goes first
-                translator = Translator(backend, RealisticLengths(backend.max_positions), unit=unit)
+                recording = Recording(backend)
+                translator = Translator(recording, RealisticLengths(backend.max_positions), unit=unit)
                 started = time.perf_counter()
                 translator.translate(paragraphs)
                 seconds[unit].append(time.perf_counter() - started)
                 pieces[unit] = translator.stats.pieces
+                tokens[unit] = recording.decoded_tokens(translator.policy)
                 print(f"{unit}: {seconds[unit][-1]:.1f} s", file=sys.stderr, flush=True)
     base = statistics.median(seconds["paragraph"])
     note = (
@@ -77,11 +103,12 @@ def main() -> None:
         f"workers, {OUTPUT_RATIO} decoded tokens per input token, median of {args.rounds} rounds."
     )
     with tables_into(args.write, "units.py", note):
-        print("| unit | inputs | seconds | time vs paragraph |")
-        print("|---|--:|--:|--:|")
+        print("| unit | inputs | seconds | time vs paragraph | tokens decoded | tokens a real run needs |")
+        print("|---|--:|--:|--:|--:|--:|")
         for unit in UNITS:
             median = statistics.median(seconds[unit])
-            print(f"| {unit} | {pieces[unit]} | {median:.1f} | {median / base:.2f}x |")
+            decoded, needed = tokens[unit]
+            print(f"| {unit} | {pieces[unit]} | {median:.1f} | {median / base:.2f}x | {decoded} | {needed} |")
 
 
 if __name__ == "__main__":
