@@ -140,9 +140,26 @@ def test_real_model_translates_in_batches_and_reports_bounded_output(tiny_backen
     paragraphs = ["Le chat dort.", "Paris est une grande ville de France.", "Bonjour."]
     english = translator.translate(paragraphs)
     assert len(english) == 3 and all(isinstance(text, str) for text in english)
-    assert translator.stats.batches == 2
+    # Two batches, then the pieces that ran past their own bound in a batch with a longer one,
+    # again under their own bound: each piece is counted once.
+    assert translator.stats.batches >= 2 and translator.stats.translated_pieces == 3
     # A random model never chooses to stop: every output is cut by the documented bound.
     assert sorted(translator.stats.bounded_pieces) == sorted(paragraphs)
+
+
+def test_a_translation_does_not_depend_on_its_batch(tiny_backend: TransformersBackend) -> None:
+    """The output bound is each piece's own, whatever it is batched with: the random model's
+    outputs all run to their bound, and still come out the same at batch sizes 1 and 16."""
+    paragraphs = [
+        "Le chat dort.",
+        "Paris est une grande ville de France, au bord de la Seine.",
+        "Bonjour.",
+        "Oui, merci.",
+    ]
+    alone = Translator(tiny_backend, LengthPolicy(tiny_backend.max_positions), batch_size=1).translate(paragraphs)
+    together = Translator(tiny_backend, LengthPolicy(tiny_backend.max_positions), batch_size=16)
+    assert together.translate(paragraphs) == alone
+    assert together.stats.batches > 1  # the shorter pieces went again, under their own bounds
 
 
 def test_sentence_unit_sends_each_sentence_alone_and_joins_them_back() -> None:

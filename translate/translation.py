@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from aligned.splitter import sentence_spans
-from translate.backends import Backend
+from translate.backends import Backend, Output
 from translate.batching import plan_batches
 from translate.cache import TranslationCache
 from translate.chunking import chunk_paragraph
@@ -95,20 +95,58 @@ class Translator:
         todo = [piece for piece in unique_pieces if piece not in done]
         uncounted = [piece for piece in todo if piece not in tokens]
         tokens.update(zip(uncounted, self.backend.count_tokens(uncounted)) if uncounted else ())
-        lengths = [tokens[piece] for piece in todo]
-        batches = [
-            [todo[index] for index in batch] for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)
-        ]
-        max_new_tokens = [self.policy.max_new_tokens(max(tokens[text] for text in texts)) for texts in batches]
-        for texts, outputs in zip(batches, self.backend.translate_batches(zip(batches, max_new_tokens))):
-            self.stats.batches += 1
-            self.stats.translated_pieces += len(texts)
-            done.update(zip(texts, outputs))
-            if self.cache:
-                self.cache.store(zip(texts, outputs))
-            on_pieces_done(len(texts), len(unique_pieces))
+        # Every piece gets its own output bound. A batch decodes under its longest piece's bound,
+        # so a piece that ran past its own bound there goes once more, with pieces of the same
+        # bound only: its output then depends on its text and the settings alone, never on the
+        # batch plan (and so does what the cache keeps).
+        bound = {piece: self.policy.max_new_tokens(tokens[piece]) for piece in todo}
+
+        def progress(count: int) -> None:
+            on_pieces_done(count, len(unique_pieces))
+
+        again = self._decode(self._plan(todo, tokens), bound, done, progress)
+        by_bound: dict[int, list[str]] = {}
+        for piece in again:
+            by_bound.setdefault(bound[piece], []).append(piece)
+        self._decode(
+            [batch for group in by_bound.values() for batch in self._plan(group, tokens)], bound, done, progress
+        )
         self.stats.bounded_pieces.extend(piece for piece in unique_pieces if not done[piece].complete)
         return [" ".join(done[piece].text for piece in pieces_of[text]) for text in paragraphs]
+
+    def _plan(self, pieces: list[str], tokens: dict[str, int]) -> list[list[str]]:
+        lengths = [tokens[piece] for piece in pieces]
+        return [
+            [pieces[index] for index in batch]
+            for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)
+        ]
+
+    def _decode(
+        self, batches: list[list[str]], bound: dict[str, int], done: dict[str, Output], progress: Callable[[int], None]
+    ) -> list[str]:
+        """Translate ``batches`` into ``done`` (and the cache); returns the pieces whose output ran
+        past their own bound under their batch's longer one, to be translated again."""
+        again = []
+        requests = [(texts, _bound_of(texts, bound)) for texts in batches]
+        for (texts, batch_bound), outputs in zip(requests, self.backend.translate_batches(requests)):
+            self.stats.batches += 1
+            final = []
+            for text, output in zip(texts, outputs):
+                # Under its own bound the output is the same if it used fewer steps than that bound.
+                if output.steps < bound[text] or batch_bound == bound[text]:
+                    final.append((text, output))
+                else:
+                    again.append(text)
+            self.stats.translated_pieces += len(final)
+            done.update(final)
+            if self.cache:
+                self.cache.store(final)
+            progress(len(final))
+        return again
+
+
+def _bound_of(texts: Sequence[str], bound: dict[str, int]) -> int:
+    return max(bound[text] for text in texts)
 
 
 def _sentences(paragraph: str) -> list[str]:

@@ -23,10 +23,16 @@ class DecodingSettings:
 
 
 class Output(NamedTuple):
-    """One translation; ``complete`` is False when decoding stopped at the length bound."""
+    """One translation; ``complete`` is False when decoding stopped at the length bound.
+
+    ``steps`` is how many of the ``max_new_tokens`` the output used, counted as the engine counts
+    them: the output would come out the same under any bound above ``steps``, and ``complete``
+    is ``steps < max_new_tokens``. 0 where unknown (a cache entry, a stand-in engine).
+    """
 
     text: str
     complete: bool
+    steps: int = 0
 
 
 class MarianTokenCounts:

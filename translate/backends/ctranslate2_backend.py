@@ -219,12 +219,13 @@ class CTranslate2Backend(MarianTokenCounts):
         )
 
     def _collect(self, futures: list, steps: int, size: int) -> list[Output]:
+        forced = int(self._forced_eos)  # the step that the forced </s> takes, as transformers counts it
         if not futures:
-            return [Output("", False) for _ in range(size)]
+            return [Output("", False, steps + forced) for _ in range(size)]
         unk = self.tokenizer.unk_token_id
         ids = [[self._vocab.get(token, unk) for token in future.result().hypotheses[0]] for future in futures]
         decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
-        return [Output(text, len(tokens) < steps) for text, tokens in zip(decoded, ids)]
+        return [Output(text, len(tokens) < steps, len(tokens) + forced) for text, tokens in zip(decoded, ids)]
 
 
 def thread_split(threads: int | None, device: str) -> tuple[int, int]:

@@ -56,4 +56,4 @@ class TransformersBackend(MarianTokenCounts, OneBatchAtATime):
         # Rows are [start, generated..., padding]; a row that used every step hit the bound
         # (the model config forces an end token at the last step, so that token proves nothing).
         generated = (output[:, 1:] != self.model.config.pad_token_id).sum(dim=1).tolist()
-        return [Output(text, length < max_new_tokens) for text, length in zip(texts_out, generated)]
+        return [Output(text, length < max_new_tokens, length) for text, length in zip(texts_out, generated)]
