@@ -143,6 +143,18 @@ def test_parallel_workers_give_the_same_translations_in_order(
     assert Translator(parallel, LengthPolicy(), batch_size=4).translate(paragraphs) == reference
 
 
+def test_balanced_batches_change_no_translation(ending_model: Path, ct2_cache: Path, french: list[str]) -> None:
+    """Two workers get batches of even cost (16 unequal paragraphs at the default budget); the
+    translations are still the reference engine's, in order."""
+    model, settings = resolve_model(str(ending_model)), DecodingSettings(beam=1)
+    parallel = CTranslate2Backend(model, settings, threads=2, cache_dir=ct2_cache)
+    paragraphs = [" ".join(french[k : k + 1 + k % 5]) for k in range(16)]
+    reference = Translator(TransformersBackend(model, settings), LengthPolicy()).translate(paragraphs)
+    translator = Translator(parallel, LengthPolicy())
+    assert translator.translate(paragraphs) == reference
+    assert translator.stats.batches >= 2
+
+
 @pytest.mark.parametrize(
     ("threads", "device", "split"),
     [
@@ -208,9 +220,8 @@ def test_identical_paragraphs_are_translated_once(ending_model: Path, ct2_cache:
     fast.translator = spy = Spy(fast.translator)
     paragraphs = [french[0], french[1], french[0], french[2], french[1], french[0]]
     result = Translator(fast, LengthPolicy(), batch_size=16).translate(paragraphs)
-    assert len(spy.calls[0][0]) == 3 and all(
-        len({tuple(t) for t in source}) == len(source) for source, _, _ in spy.calls
-    )
+    sent = [tuple(tokens) for source, _, _ in spy.calls for tokens in source]
+    assert len(set(sent)) == 3 and all(len({tuple(t) for t in source}) == len(source) for source, _, _ in spy.calls)
     assert result[0] == result[2] == result[5] and result[1] == result[4]
 
 

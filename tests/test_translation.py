@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate.backends import DecodingSettings, OneBatchAtATime, Output
 from translate.backends.transformers_backend import TransformersBackend
@@ -198,3 +200,31 @@ def test_sentence_unit_still_cuts_an_over_long_sentence() -> None:
         len(piece.split()) + 1 <= LengthPolicy(max_positions=40).max_input_tokens for piece in pieces
     )
     assert result[0].replace("<", "").replace(">", "").split() == f"Court. {sentence}".split()
+
+
+def _cost(batch: list[int], lengths: list[int]) -> int:
+    return len(batch) * 2 * max(lengths[i] for i in batch)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 400), max_size=40), st.integers(1, 4))
+def test_batches_for_several_workers_are_balanced_and_keep_the_budget(lengths: list[int], workers: int) -> None:
+    batches = plan_batches(lengths, 16, 4096, workers=workers, weight=lambda length: 2 * length)
+    greedy = plan_batches(lengths, 16, 4096)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 16 and (len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 4096)
+    if workers > 1 and lengths:
+        assert len(batches) >= min(workers, len(lengths))
+        assert max(_cost(b, lengths) for b in batches) <= max(_cost(b, lengths) for b in greedy)
+    else:
+        assert batches == greedy
+
+
+def test_sixteen_paragraphs_on_two_workers_are_split_evenly() -> None:
+    """The case that left one worker idle: the budget alone made batches of 13 and 3."""
+    lengths = [300, 280, 260, 250, 240, 230, 220, 210, 200, 190, 180, 170, 160, 150, 140, 30]
+    assert [len(batch) for batch in plan_batches(lengths, 16, 4096)] == [13, 3]
+    batches = plan_batches(lengths, 16, 4096, workers=2, weight=lambda length: 2 * length)
+    best = min(max(cut * 2 * lengths[0], (16 - cut) * 2 * lengths[cut]) for cut in range(1, 14))
+    assert len(batches) == 2 and max(_cost(batch, lengths) for batch in batches) == best

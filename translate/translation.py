@@ -116,10 +116,14 @@ class Translator:
 
     def _plan(self, pieces: list[str], tokens: dict[str, int]) -> list[list[str]]:
         lengths = [tokens[piece] for piece in pieces]
-        return [
-            [pieces[index] for index in batch]
-            for batch in plan_batches(lengths, self.batch_size, self.max_batch_tokens)
-        ]
+        plan = plan_batches(
+            lengths,
+            self.batch_size,
+            self.max_batch_tokens,
+            workers=self.backend.workers,
+            weight=lambda length: length + self.policy.max_new_tokens(length),
+        )
+        return [[pieces[index] for index in batch] for batch in plan]
 
     def _decode(
         self, batches: list[list[str]], bound: dict[str, int], done: dict[str, Output], progress: Callable[[int], None]

@@ -50,6 +50,8 @@ BatchRequest = tuple[Sequence[str], int]  # texts of one batch, and max_new_toke
 class OneBatchAtATime:
     """``translate_batches`` for engines that gain nothing from having several batches in flight."""
 
+    workers = 1
+
     translate_batch: Callable[[Sequence[str], int], list[Output]]
 
     def translate_batches(self, requests: Iterable[BatchRequest]) -> Iterator[list[Output]]:
@@ -62,6 +64,7 @@ class Backend(Protocol):
 
     name: str
     max_positions: int  # the model's positions per side; the length policy is derived from it
+    workers: int  # batches decoded side by side; the batch plan keeps this many busy
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Input length of each text in model tokens, end-of-sentence token included."""
