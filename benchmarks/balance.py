@@ -1,0 +1,85 @@
+"""The batch plan for two workers: balanced against greedy, on the case that left a worker idle.
+
+16 FLORES-200 devtest paragraphs (one per URL), opus-mt-fr-en's shape with random weights and
+``</s>`` suppressed (``throughput.build_model``), each input decoding 1.1x its tokens as a real
+translation would (``units.RealisticLengths``), CTranslate2 float32 at beam 4 with two one-thread
+workers, through the pipeline's ``Translator``. *greedy* is the plan before: batches filled as
+the budget allows (16 inputs, 4,096 padded tokens), which cut these paragraphs into two uneven
+batches; *balanced* is today's: as many batches as workers at least, the costliest as cheap as
+possible. The engine is the same; only the plan differs (and translations do not depend on it).
+
+Run (after ``pip install -e .``; a few minutes on 2 cores, most of it building the model once):
+    python benchmarks/balance.py [--paragraphs 16] [--rounds 3] [--work DIR] [--write docs/speed.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+from throughput import build_model, flores_paragraphs  # noqa: E402
+from units import RealisticLengths, Recording  # noqa: E402
+
+from translate.backends import DecodingSettings  # noqa: E402
+from translate.backends.ctranslate2_backend import CTranslate2Backend  # noqa: E402
+from translate.model_files import resolve_model  # noqa: E402
+from translate.translation import Translator  # noqa: E402
+
+
+class GreedyPlan(Recording):
+    """The same engine, planned as if it had one worker: the greedy plan of before."""
+
+    workers = 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=16, help="FLORES paragraphs (default 16)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per plan; the median is kept (default 3)")
+    parser.add_argument(
+        "--work", type=Path, help="keep the model and its conversion here (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--write", type=Path, metavar="PAGE", help="also write the table into this page (docs/speed.md)"
+    )
+    args = parser.parse_args()
+    plans = {"greedy": GreedyPlan, "balanced": Recording}
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        model = resolve_model(str(build_model(work / "opus-mt-shaped")))
+        backend = CTranslate2Backend(model, DecodingSettings(beam=4), cache_dir=work / "ct2")
+        paragraphs = flores_paragraphs()[: args.paragraphs]
+        policy = RealisticLengths(backend.max_positions)
+        Translator(backend, policy).translate(paragraphs[:2])  # warm-up, untimed
+        seconds: dict[str, list[float]] = {name: [] for name in plans}
+        batches: dict[str, list[int]] = {}
+        for round_number in range(args.rounds):
+            names = list(plans)[round_number % 2 :] + list(plans)[: round_number % 2]  # alternate which goes first
+            for name in names:
+                recording = plans[name](backend)
+                started = time.perf_counter()
+                Translator(recording, policy).translate(paragraphs)
+                seconds[name].append(time.perf_counter() - started)
+                batches[name] = [len(texts) for texts, _ in recording.requests]
+                print(f"{name}: {seconds[name][-1]:.1f} s, batches {batches[name]}", file=sys.stderr, flush=True)
+    base = statistics.median(seconds["greedy"])
+    note = (
+        f"{len(paragraphs)} FLORES paragraphs, beam 4, CTranslate2 float32 with {backend.workers} workers, "
+        f"1.1 decoded tokens per input token, median of {args.rounds} rounds."
+    )
+    with tables_into(args.write, "balance.py", note):
+        print("| plan | batches (inputs each) | seconds | time vs greedy |")
+        print("|---|---|--:|--:|")
+        for name in plans:
+            median = statistics.median(seconds[name])
+            print(f"| {name} | {', '.join(map(str, batches[name]))} | {median:.1f} | {median / base:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
