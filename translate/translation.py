@@ -66,7 +66,8 @@ class Translator:
     def translate(
         self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None
     ) -> list[str]:
-        """English for each paragraph, in order; long paragraphs are translated piece by piece."""
+        """English for each paragraph, in order: each unit (the paragraph, or each sentence) is
+        translated whole if it fits the model's input limit, else piece by piece."""
         # One tokenizer call counts every distinct unit (paragraph or sentence); only over-long
         # ones are chunked, and only their pieces are counted again.
         distinct = list(dict.fromkeys(paragraphs))
@@ -131,7 +132,7 @@ class Translator:
         """Translate ``batches`` into ``done`` (and the cache); returns the pieces whose output ran
         past their own bound under their batch's longer one, to be translated again."""
         again = []
-        requests = [(texts, _bound_of(texts, bound)) for texts in batches]
+        requests = [(texts, max(bound[text] for text in texts)) for texts in batches]
         for (texts, batch_bound), outputs in zip(requests, self.backend.translate_batches(requests)):
             self.stats.batches += 1
             final = []
@@ -147,10 +148,6 @@ class Translator:
                 self.cache.store(final)
             progress(len(final))
         return again
-
-
-def _bound_of(texts: Sequence[str], bound: dict[str, int]) -> int:
-    return max(bound[text] for text in texts)
 
 
 def _sentences(paragraph: str) -> list[str]:
