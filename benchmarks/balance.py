@@ -15,16 +15,14 @@ Run (after ``pip install -e .``; a few minutes on 2 cores, most of it building t
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 from throughput import build_model, flores_paragraphs  # noqa: E402
-from units import RealisticLengths, Recording  # noqa: E402
+from units import RealisticLengths, Recording, timed_rounds  # noqa: E402
 
 from translate.backends import DecodingSettings  # noqa: E402
 from translate.backends.ctranslate2_backend import CTranslate2Backend  # noqa: E402
@@ -57,18 +55,15 @@ def main() -> None:
         paragraphs = flores_paragraphs()[: args.paragraphs]
         policy = RealisticLengths(backend.max_positions)
         Translator(backend, policy).translate(paragraphs[:2])  # warm-up, untimed
-        seconds: dict[str, list[float]] = {name: [] for name in plans}
         batches: dict[str, list[int]] = {}
-        for round_number in range(args.rounds):
-            names = list(plans)[round_number % 2 :] + list(plans)[: round_number % 2]  # alternate which goes first
-            for name in names:
-                recording = plans[name](backend)
-                started = time.perf_counter()
-                Translator(recording, policy).translate(paragraphs)
-                seconds[name].append(time.perf_counter() - started)
-                batches[name] = [len(texts) for texts, _ in recording.requests]
-                print(f"{name}: {seconds[name][-1]:.1f} s, batches {batches[name]}", file=sys.stderr, flush=True)
-    base = statistics.median(seconds["greedy"])
+
+        def run(name: str) -> None:
+            recording = plans[name](backend)
+            Translator(recording, policy).translate(paragraphs)
+            batches[name] = [len(texts) for texts, _ in recording.requests]
+
+        seconds = timed_rounds(list(plans), args.rounds, run)
+    base = seconds["greedy"]
     note = (
         f"{len(paragraphs)} FLORES paragraphs, beam 4, CTranslate2 float32 with {backend.workers} workers, "
         f"1.1 decoded tokens per input token, median of {args.rounds} rounds."
@@ -77,8 +72,8 @@ def main() -> None:
         print("| plan | batches (inputs each) | seconds | time vs greedy |")
         print("|---|---|--:|--:|")
         for name in plans:
-            median = statistics.median(seconds[name])
-            print(f"| {name} | {', '.join(map(str, batches[name]))} | {median:.1f} | {median / base:.2f}x |")
+            cells = f"{', '.join(map(str, batches[name]))} | {seconds[name]:.1f} | {seconds[name] / base:.2f}x"
+            print(f"| {name} | {cells} |")
 
 
 if __name__ == "__main__":

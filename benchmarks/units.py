@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,6 +72,19 @@ class Recording:
         return decoded, needed
 
 
+def timed_rounds(variants: Sequence[str], rounds: int, run: Callable[[str], None]) -> dict[str, float]:
+    """Median seconds of ``run(variant)`` for each variant over ``rounds`` rounds; the variant that
+    goes first alternates from round to round, so a drift in the machine's load falls on all."""
+    seconds: dict[str, list[float]] = {variant: [] for variant in variants}
+    for round_number in range(rounds):
+        for variant in list(variants)[round_number % 2 :] + list(variants)[: round_number % 2]:
+            started = time.perf_counter()
+            run(variant)
+            seconds[variant].append(time.perf_counter() - started)
+            print(f"{variant}: {seconds[variant][-1]:.1f} s", file=sys.stderr, flush=True)
+    return {variant: statistics.median(times) for variant, times in seconds.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paragraphs", type=int, default=32, help="FLORES paragraphs (default 32)")
@@ -89,20 +103,18 @@ def main() -> None:
         backend = CTranslate2Backend(model, DecodingSettings(beam=args.beam), cache_dir=work / "ct2")
         paragraphs = flores_paragraphs()[: args.paragraphs]
         Translator(backend, RealisticLengths(backend.max_positions)).translate(paragraphs[:4])  # warm-up, untimed
-        seconds: dict[str, list[float]] = {unit: [] for unit in UNITS}
         pieces: dict[str, int] = {}
         tokens: dict[str, tuple[int, int]] = {}
-        for round_number in range(args.rounds):
-            for unit in UNITS[round_number % 2 :] + UNITS[: round_number % 2]:  # alternate which goes first
-                recording = Recording(backend)
-                translator = Translator(recording, RealisticLengths(backend.max_positions), unit=unit)
-                started = time.perf_counter()
-                translator.translate(paragraphs)
-                seconds[unit].append(time.perf_counter() - started)
-                pieces[unit] = translator.stats.pieces
-                tokens[unit] = recording.decoded_tokens(translator.policy)
-                print(f"{unit}: {seconds[unit][-1]:.1f} s", file=sys.stderr, flush=True)
-    base = statistics.median(seconds["paragraph"])
+
+        def run(unit: str) -> None:
+            recording = Recording(backend)
+            translator = Translator(recording, RealisticLengths(backend.max_positions), unit=unit)
+            translator.translate(paragraphs)
+            pieces[unit] = translator.stats.pieces
+            tokens[unit] = recording.decoded_tokens(translator.policy)
+
+        seconds = timed_rounds(UNITS, args.rounds, run)
+    base = seconds["paragraph"]
     note = (
         f"{len(paragraphs)} FLORES paragraphs, beam {args.beam}, CTranslate2 float32 with {backend.workers} "
         f"workers, {OUTPUT_RATIO} decoded tokens per input token, median of {args.rounds} rounds."
@@ -111,9 +123,9 @@ def main() -> None:
         print("| unit | inputs | seconds | time vs paragraph | tokens decoded | tokens a real run needs |")
         print("|---|--:|--:|--:|--:|--:|")
         for unit in UNITS:
-            median = statistics.median(seconds[unit])
             decoded, needed = tokens[unit]
-            print(f"| {unit} | {pieces[unit]} | {median:.1f} | {median / base:.2f}x | {decoded} | {needed} |")
+            ratio = seconds[unit] / base
+            print(f"| {unit} | {pieces[unit]} | {seconds[unit]:.1f} | {ratio:.2f}x | {decoded} | {needed} |")
 
 
 if __name__ == "__main__":
