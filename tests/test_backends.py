@@ -13,13 +13,14 @@ import shutil
 import sys
 from pathlib import Path
 
+import ctranslate2
 import pytest
 import torch
 
 from eval.datasets import FLORES, lines
 from tests.cli_helpers import manifest, run_translate
 from translate.backends import DecodingSettings, Output, ctranslate2_backend
-from translate.backends.ctranslate2_backend import CACHE_ENV, CTranslate2Backend, thread_split
+from translate.backends.ctranslate2_backend import CACHE_ENV, CTranslate2Backend, resolve_compute_type, thread_split
 from translate.backends.loading import BACKENDS, load_backend
 from translate.backends.transformers_backend import TransformersBackend
 from translate.chunking import chunk_paragraph
@@ -321,3 +322,38 @@ def test_cli_runs_on_ctranslate2_with_compute_type(ending_model: Path, tmp_path:
     assert result.status == 0, result.stderr
     assert manifest(tmp_path / "out")["model"]["backend"] == "ctranslate2"
     assert "using the transformers backend" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("requested", "device", "supported", "runs"),
+    [
+        ("auto", "cpu", {"int8", "int8_float32", "float32"}, "int8"),
+        ("auto", "cpu", {"float32"}, "float32"),
+        ("auto", "cuda", {"int8_float16", "float16", "float32"}, "int8_float16"),
+        ("auto", "cuda", {"float16", "float32"}, "float16"),
+        ("float32", "cpu", {"int8", "float32"}, "float32"),
+        ("default", "cpu", {"int8", "float32"}, "default"),
+    ],
+)
+def test_auto_compute_type_is_named_before_it_runs(requested: str, device: str, supported: set, runs: str) -> None:
+    assert resolve_compute_type(requested, device, supported) == runs
+
+
+def test_cli_default_is_int8_where_supported_and_float32_matches_transformers(
+    ending_model: Path, tmp_path: Path, capsys
+) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text("Le chat dort. Il fait beau.\n\nBonjour tout le monde.\n", encoding="utf-8")
+    common = (source, "--model", ending_model, "--beam", "1", "--no-cache")
+    result = run_translate(capsys, *common, "-o", tmp_path / "auto")
+    assert result.status == 0, result.stderr
+    settings = manifest(tmp_path / "auto")["settings"]
+    expected = "int8" if "int8" in ctranslate2.get_supported_compute_types("cpu") else "float32"
+    assert settings["compute_type"] == expected
+    assert settings["batch_size"] == (8 if expected == "int8" else 16)
+    assert f"model (ctranslate2 {expected}) translated" in result.stderr
+    outputs = {}
+    for name, args in (("float32", ("--compute-type", "float32")), ("transformers", ("--backend", "transformers"))):
+        assert run_translate(capsys, *common, "-o", tmp_path / name, *args).status == 0
+        outputs[name] = (tmp_path / name / "doc.fr-en.tsv").read_text(encoding="utf-8")
+    assert outputs["float32"] == outputs["transformers"]

@@ -123,6 +123,7 @@ class CTranslate2Backend(MarianTokenCounts):
 
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise ModelError("--device cuda: no CUDA device is available to CTranslate2; use --device cpu")
+        compute_type = resolve_compute_type(compute_type, device, ctranslate2.get_supported_compute_types(device))
         transformers.logging.set_verbosity_error()
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(model.directory)
@@ -226,6 +227,21 @@ class CTranslate2Backend(MarianTokenCounts):
         ids = [[self._vocab.get(token, unk) for token in future.result().hypotheses[0]] for future in futures]
         decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
         return [Output(text, len(tokens) < steps, len(tokens) + forced) for text, tokens in zip(decoded, ids)]
+
+
+# What ``auto`` means, best first: int8 weights on a CPU, where they decoded 2.3x the tokens/s of
+# float32 here (CTranslate2's own benchmark of an OPUS-MT model: 27.65 BLEU against 27.92);
+# int8 with float16 on a GPU (27.90 against 27.92). Where none is supported, float32.
+_AUTO = {"cpu": ("int8",), "cuda": ("int8_float16", "float16")}
+
+
+def resolve_compute_type(requested: str, device: str, supported: set[str]) -> str:
+    """The compute type to run: ``requested``, or for ``auto`` the first of ``_AUTO`` that the
+    device supports, else float32. Named, not left to CTranslate2, so that the manifest, the
+    summary and the cache key say which type ran."""
+    if requested != "auto":
+        return requested
+    return next((kind for kind in _AUTO.get(device, ()) if kind in supported), "float32")
 
 
 def thread_split(threads: int | None, device: str) -> tuple[int, int]:

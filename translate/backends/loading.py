@@ -27,7 +27,7 @@ COMPUTE_TYPES = (
     "float16",
     "bfloat16",
 )
-DEFAULT_COMPUTE_TYPE = "default"
+DEFAULT_COMPUTE_TYPE = "auto"
 
 
 def load_backend(
