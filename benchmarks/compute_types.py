@@ -13,39 +13,28 @@ Run (after ``pip install -e .``; a few minutes on 2 cores, most of it building t
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
-from throughput import build_model, flores_paragraphs  # noqa: E402
-from units import RealisticLengths, Recording, timed_rounds  # noqa: E402
+from harness import RealisticLengths, Recording, parser, shaped_model, timed_rounds  # noqa: E402
+from throughput import flores_paragraphs  # noqa: E402
 
 from translate.backends import DecodingSettings  # noqa: E402
 from translate.backends.ctranslate2_backend import CTranslate2Backend  # noqa: E402
 from translate.cli import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
-from translate.model_files import resolve_model  # noqa: E402
 from translate.translation import Translator  # noqa: E402
 
 BATCH_SIZES = {"float32": BATCH_SIZE, "int8": INT8_BATCH_SIZE}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--paragraphs", type=int, default=16, help="FLORES paragraphs (default 16)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per type; the median is kept (default 3)")
-    parser.add_argument(
-        "--work", type=Path, help="keep the model and its conversions here (default: a temporary folder)"
-    )
-    parser.add_argument(
-        "--write", type=Path, metavar="PAGE", help="also write the table into this page (docs/speed.md)"
-    )
-    args = parser.parse_args()
+    args = parser(__doc__, paragraphs=16).parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
-        model = resolve_model(str(build_model(work / "opus-mt-shaped")))
+        model = shaped_model(work)
         backends = {
             kind: CTranslate2Backend(model, DecodingSettings(beam=4), compute_type=kind, cache_dir=work / "ct2")
             for kind in BATCH_SIZES
