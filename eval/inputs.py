@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aligned.textio import InputError, read_text
 
-__all__ = ["InputError", "read_lines", "read_text"]
+__all__ = ["InputError", "read_lines"]
 
 
 def read_lines(path: Path | str) -> list[str]:

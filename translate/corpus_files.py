@@ -9,35 +9,39 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME, __version__
 from translate.pipeline import DocumentResult, SentencePair
 from translate.xml_text import xml_text
 
-FORMATS = ("tsv", "moses", "jsonl", "tmx")
-# Every file a document may have, whatever --formats says, so that names are chosen once for all.
-DOCUMENT_SUFFIXES = (".paragraphs.fr-en.tsv", ".fr-en.tsv", ".fr", ".en", ".jsonl", ".tmx")
-CORPUS_FILES = ("corpus.fr", "corpus.en", "corpus.tmx")
+# What each format writes: (file suffix, renderer of a named list of pairs). The names of every
+# document file and corpus file come from here, so that output names are chosen once for all
+# (``output_names``) and can never drift from the files written.
+Renderer = Callable[[str, Sequence[SentencePair]], Iterator[str]]
+_WRITERS: dict[str, tuple[tuple[str, Renderer], ...]] = {
+    "tsv": ((".fr-en.tsv", lambda name, pairs: render_tsv(pairs)),),
+    "moses": (
+        (".fr", lambda name, pairs: render_moses(pair.fr for pair in pairs)),
+        (".en", lambda name, pairs: render_moses(pair.en for pair in pairs)),
+    ),
+    "jsonl": ((".jsonl", lambda name, pairs: render_jsonl(name, pairs)),),
+    "tmx": ((".tmx", lambda name, pairs: render_tmx(pairs)),),
+}
+FORMATS = tuple(_WRITERS)
+_PARAGRAPHS = ".paragraphs.fr-en.tsv"  # written for every document, whatever --formats says
+# Every file a document may have, whatever --formats says.
+DOCUMENT_SUFFIXES = (_PARAGRAPHS, *(suffix for writers in _WRITERS.values() for suffix, _ in writers))
+_CORPUS_SUFFIXES = (".fr", ".en", ".tmx")  # all documents together: Moses and TMX only
+CORPUS_FILES = tuple(f"corpus{suffix}" for suffix in _CORPUS_SUFFIXES)
 
 
 def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[str]) -> dict[Path, Iterator[str]]:
     """The files of one document, by path, each rendered line by line while it is written
     (a whole corpus as one string per file is what made a 20 MB input peak near 2 GB);
     the paragraph-level TSV is always written."""
-    name = document.name
-    pairs = document.pairs
-    files = {out_dir / f"{name}.paragraphs.fr-en.tsv": render_paragraphs_tsv(document)}
-    if "tsv" in formats:
-        files[out_dir / f"{name}.fr-en.tsv"] = render_tsv(pairs)
-    if "moses" in formats:
-        files[out_dir / f"{name}.fr"] = render_moses(pair.fr for pair in pairs)
-        files[out_dir / f"{name}.en"] = render_moses(pair.en for pair in pairs)
-    if "jsonl" in formats:
-        files[out_dir / f"{name}.jsonl"] = render_jsonl(name, pairs)
-    if "tmx" in formats:
-        files[out_dir / f"{name}.tmx"] = render_tmx(pairs)
-    return files
+    files = {out_dir / f"{document.name}{_PARAGRAPHS}": render_paragraphs_tsv(document)}
+    return files | _files(out_dir, document.name, document.pairs, formats, DOCUMENT_SUFFIXES)
 
 
 def corpus_files(
@@ -45,13 +49,20 @@ def corpus_files(
 ) -> dict[Path, Iterator[str]]:
     """``corpus.*`` files concatenating all documents, in input order."""
     pairs = [pair for document in documents for pair in document.pairs]
-    files = {}
-    if "moses" in formats:
-        files[out_dir / "corpus.fr"] = render_moses(pair.fr for pair in pairs)
-        files[out_dir / "corpus.en"] = render_moses(pair.en for pair in pairs)
-    if "tmx" in formats:
-        files[out_dir / "corpus.tmx"] = render_tmx(pairs)
-    return files
+    return _files(out_dir, "corpus", pairs, formats, _CORPUS_SUFFIXES)
+
+
+def _files(
+    out_dir: Path, name: str, pairs: Sequence[SentencePair], formats: Sequence[str], suffixes: Sequence[str]
+) -> dict[Path, Iterator[str]]:
+    """``NAME.SUFFIX`` for each file of the chosen formats whose suffix is among ``suffixes``."""
+    return {
+        out_dir / f"{name}{suffix}": render(name, pairs)
+        for fmt, writers in _WRITERS.items()
+        if fmt in formats
+        for suffix, render in writers
+        if suffix in suffixes
+    }
 
 
 def render_tsv(pairs: Sequence[SentencePair]) -> Iterator[str]:
