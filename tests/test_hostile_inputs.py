@@ -59,7 +59,7 @@ def png_bytes() -> bytes:
         (lambda folder: folder.parent / "missing.txt", "missing.txt: no such file or directory; check the path"),
         (
             lambda folder: (folder.parent / "empty-dir").mkdir() or folder.parent / "empty-dir",
-            "empty-dir: directory has no *.txt or *.md documents",
+            "empty-dir: directory has no documents (.txt, .docx",
         ),
         (lambda folder: _write(folder / "bad.txt", b""), "bad.txt: empty file; nothing to translate"),
         (

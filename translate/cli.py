@@ -24,9 +24,25 @@ from eval.report import REPORT_FILES
 from translate.backends import DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
-from translate.corpus_files import CORPUS_FILES, DOCUMENT_SUFFIXES, FORMATS, corpus_files, document_files
-from translate.documents import Document, DocumentError, find_documents, read_document, shown
+from translate.corpus_files import (
+    CORPUS_FILES,
+    DOCUMENT,
+    DOCUMENT_SUFFIXES,
+    FORMATS,
+    corpus_files,
+    document_files,
+)
+from translate.documents import (
+    INPUT_SUFFIXES,
+    PLAIN_TEXT_OUTPUT,
+    Document,
+    DocumentError,
+    find_documents,
+    read_document,
+    shown,
+)
 from translate.errors import EXIT_BUG, EXIT_DOCUMENT_FAILED, EXIT_INTERRUPTED, EXIT_OK, StopRun, WriteFailed, reason
+from translate.formats import TRANSLATED_SUFFIXES, Rebuilt
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.manifest import build_manifest
 from translate.model_files import DEFAULT_MODEL, first_line, resolve_model
@@ -40,6 +56,8 @@ from translate.xml_text import count_forbidden
 
 # Every file of the run's own besides the documents' files: no document may be named onto one.
 RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)
+# Every ending a document's own files may have: corpus files and translated documents.
+OUTPUT_SUFFIXES = (*DOCUMENT_SUFFIXES, *TRANSLATED_SUFFIXES, PLAIN_TEXT_OUTPUT)
 
 
 def _formats(value: str) -> list[str]:
@@ -65,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Translate French documents to English and write sentence-aligned parallel corpora.",
     )
     parser.add_argument(
-        "sources", nargs="+", type=Path, metavar="SRC", help="files or directories (walked for *.txt and *.md)"
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SRC",
+        help=f"files or directories (walked for {', '.join(INPUT_SUFFIXES)})",
     )
     parser.add_argument("-o", "--output", type=Path, default=Path("corpus"), help="output folder (default: ./corpus)")
     parser.add_argument(
@@ -115,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--formats",
         type=_formats,
-        default=list(FORMATS),
-        help=f"comma-separated output formats (default: {','.join(FORMATS)})",
+        default=None,
+        help=f"comma-separated outputs from {','.join(FORMATS)}; doc is the translated document in the input's "
+        "format (default: all; doc for every input but .txt, where NAME.en.txt is written only if doc is named)",
     )
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")
@@ -200,6 +223,8 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     model = resolve_model(args.model)
     backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
 
+    formats = args.formats or list(FORMATS)
+    plain_text_document = args.formats is not None and DOCUMENT in args.formats
     documents, failures = _read_documents(args.sources)
 
     cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
@@ -226,8 +251,8 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
                 if documents
                 else []
             )
-            written, corpus_written, removed, stale = _publish(
-                args, out_dir, results, failures, progress.stage("writing", "document")
+            written, corpus_written, removed, stale, simplified = _publish(
+                args, formats, plain_text_document, out_dir, results, failures, progress.stage("writing", "document")
             )
     finally:
         if cache:
@@ -241,13 +266,13 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         "device": args.device,
         "threads": threads,
         "compute_type": compute_type,
-        "formats": args.formats,
+        "formats": formats,
         "max_input_tokens": translator.policy.max_input_tokens,
         "output_bound": OUTPUT_BOUND,
         "cache": str(cache_path) if cache_path else None,
         "dictionary": args.dictionary,
     }
-    xml_replaced = {result.name: _xml_replacements(result, args.formats) for result, _ in written}
+    xml_replaced = {result.name: _xml_replacements(result, formats) for result, _ in written}
     try:
         write_file_atomically(
             out_dir / MANIFEST,
@@ -262,6 +287,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
                 corpus_outputs=corpus_written or [],
                 stale_outputs=stale,
                 xml_replacements=xml_replaced,
+                simplified=simplified,
             ),
         )
     except OSError as error:
@@ -269,13 +295,15 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
             "(translations come from the cache)"
         ) from None
-    _report_outcome(written, stats, xml_replaced, removed, stale)
+    _report_outcome(written, stats, xml_replaced, simplified, removed, stale)
     _summary([result for result, _ in written], failures, stats, engine, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
 
 
 def _publish(
     args: argparse.Namespace,
+    formats: list[str],
+    plain_text_document: bool,
     out_dir: Path,
     results: list[DocumentResult],
     failures: list[DocumentError],
@@ -283,13 +311,17 @@ def _publish(
 ):
     """Write the documents' files, the corpus files and the score report, then retire the files
     of earlier runs that this run does not write again. Returns (documents written with their
-    file names, corpus-level files written or None, files removed, stale files kept)."""
+    file names, corpus-level files written or None, files removed, stale files kept, segments
+    simplified by document name)."""
     earlier = earlier_run(out_dir)
-    written, corpus_written = _write_outputs(out_dir, results, failures, args.formats, on_written)
+    simplified: dict[str, int] = {}
+    written, corpus_written = _write_outputs(
+        out_dir, results, failures, formats, plain_text_document, simplified, on_written
+    )
     if args.reference is not None and corpus_written is not None:
         corpus_written += _write_report(args.reference, written, out_dir, failures)
     removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
-    return written, corpus_written, removed, stale
+    return written, corpus_written, removed, stale, simplified
 
 
 BATCH_SIZE = 16
@@ -316,11 +348,19 @@ def _xml_replacements(result: DocumentResult, formats: Sequence[str]) -> int:
     return count_forbidden(text for pair in result.pairs for text in (pair.fr, pair.en)) if "tmx" in formats else 0
 
 
-def _report_outcome(written, stats, xml_replaced: dict[str, int], removed: list[str], stale: list[str]) -> None:
-    """Warnings about what came out: flags, bounded pieces, replaced characters, retired files."""
+def _report_outcome(
+    written, stats, xml_replaced: dict[str, int], simplified: dict[str, int], removed: list[str], stale: list[str]
+) -> None:
+    """Warnings about what came out: flags, simplified formatting, bounded pieces, replaced
+    characters, retired files."""
     for result, _ in written:
         if result.language_flag:
             _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
+        if simplified.get(result.name):
+            _warn(
+                f"{result.source}: inline formatting simplified in {simplified[result.name]} segment(s) of the "
+                f"translated document (README: what each format keeps); counted in manifest.json"
+            )
     for name, count in xml_replaced.items():
         if count:
             _warn(
@@ -347,7 +387,7 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
     inputs as errors."""
     paths, failures = find_documents(sources)
     documents: list[Document] = []
-    for path, name in zip(paths, output_names(paths, DOCUMENT_SUFFIXES, RUN_FILES)):
+    for path, name in zip(paths, output_names(paths, OUTPUT_SUFFIXES, RUN_FILES)):
         document = read_document(path, name)
         if isinstance(document, DocumentError):
             failures.append(document)
@@ -365,14 +405,24 @@ def _write_outputs(
     results: list[DocumentResult],
     failures: list[DocumentError],
     formats: list[str],
+    plain_text_document: bool,
+    simplified: dict[str, int],
     on_written: Callable[[int, int], None],
 ) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
-    """Write each document's files as one atomic group; a failed write fails only that document.
-    Returns the documents written with their file names, and the corpus files written (None
-    when there was nothing to write them from, or they could not be written)."""
+    """Write each document's files (with the translated document, for ``doc``) as one atomic
+    group; a failed write fails only that document. Returns the documents written with their
+    file names, and the corpus files written (None when there was nothing to write them from,
+    or they could not be written); ``simplified`` gets each document's simplified segments."""
     written = []
     for result in results:
-        files = document_files(out_dir, result, formats)
+        translated = None
+        if DOCUMENT in formats and (result.formatted or plain_text_document):
+            translated = _translated_document(result, failures)
+            if translated is None:
+                on_written(1, len(results))
+                continue
+            simplified[result.name] = translated.simplified
+        files = document_files(out_dir, result, formats, translated)
         try:
             write_files_atomically(files)
             written.append((result, [path.name for path in files]))
@@ -403,6 +453,25 @@ def _write_outputs(
         )
         return written, None
     return written, [path.name for path in files]
+
+
+def _translated_document(result: DocumentResult, failures: list[DocumentError]) -> Rebuilt | None:
+    """The document rebuilt in English; None, with the document failed, when its format's
+    library cannot write it (the corpus files of that document are not written either, so that
+    a rerun redoes it whole)."""
+    try:
+        return result.translated_document()
+    except Exception as error:  # a format library's own failure on a structure it produced
+        _fail(
+            failures,
+            DocumentError(
+                result.name,
+                Path(result.source),
+                f"{result.source}: cannot write the translated document ({type(error).__name__}: "
+                f"{first_line(error)}); this is a bug, please report it with the file if you can",
+            ),
+        )
+        return None
 
 
 def _detail(error: OSError) -> str:

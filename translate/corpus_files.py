@@ -1,7 +1,9 @@
 """Render aligned documents as parallel-corpus files: TSV, Moses, JSONL, TMX, paragraphs.
 
 Every bead becomes one line or record, unaligned sentences included (with the other side
-empty), so the French of a document can always be rebuilt from the output. Text never contains
+empty), so the French of a document can always be rebuilt from the output. Pairs from a
+formatted document (DOCX, HTML, subtitles ...) also say in JSONL and TMX which kind of segment
+they come from, and for subtitles which cues; plain-text outputs carry no such field. Text never contains
 tabs or newlines here (documents are cleaned on reading and sentences are single lines).
 """
 
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME, __version__
+from translate.formats import Rebuilt
 from translate.pipeline import DocumentResult, SentencePair
 from translate.xml_text import xml_text
 
@@ -28,7 +31,8 @@ _WRITERS: dict[str, tuple[tuple[str, Renderer], ...]] = {
     "jsonl": ((".jsonl", lambda name, pairs: render_jsonl(name, pairs)),),
     "tmx": ((".tmx", lambda name, pairs: render_tmx(pairs)),),
 }
-FORMATS = tuple(_WRITERS)
+DOCUMENT = "doc"  # the translated document in the input's format (NAME.en.docx ...)
+FORMATS = (*_WRITERS, DOCUMENT)
 _PARAGRAPHS = ".paragraphs.fr-en.tsv"  # written for every document, whatever --formats says
 # Every file a document may have, whatever --formats says.
 DOCUMENT_SUFFIXES = (_PARAGRAPHS, *(suffix for writers in _WRITERS.values() for suffix, _ in writers))
@@ -36,12 +40,19 @@ _CORPUS_SUFFIXES = (".fr", ".en", ".tmx")  # all documents together: Moses and T
 CORPUS_FILES = tuple(f"corpus{suffix}" for suffix in _CORPUS_SUFFIXES)
 
 
-def document_files(out_dir: Path, document: DocumentResult, formats: Sequence[str]) -> dict[Path, Iterator[str]]:
+def document_files(
+    out_dir: Path, document: DocumentResult, formats: Sequence[str], translated: Rebuilt | None = None
+) -> dict[Path, Iterator[str] | bytes]:
     """The files of one document, by path, each rendered line by line while it is written
     (a whole corpus as one string per file is what made a 20 MB input peak near 2 GB);
-    the paragraph-level TSV is always written."""
-    files = {out_dir / f"{document.name}{_PARAGRAPHS}": render_paragraphs_tsv(document)}
-    return files | _files(out_dir, document.name, document.pairs, formats, DOCUMENT_SUFFIXES)
+    the paragraph-level TSV is always written, and the ``translated`` document when given."""
+    files: dict[Path, Iterator[str] | bytes] = {
+        out_dir / f"{document.name}{_PARAGRAPHS}": render_paragraphs_tsv(document)
+    }
+    files |= _files(out_dir, document.name, document.pairs, formats, DOCUMENT_SUFFIXES)
+    if translated is not None:
+        files[out_dir / f"{document.name}{document.output_suffix}"] = translated.data
+    return files
 
 
 def corpus_files(
@@ -92,6 +103,10 @@ def render_jsonl(name: str, pairs: Sequence[SentencePair]) -> Iterator[str]:
             "en": pair.en,
             "score": pair.score,
         }
+        if pair.segment is not None:
+            record["segment"] = pair.segment
+            if pair.cues:
+                record["cues"] = list(pair.cues)
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
@@ -121,6 +136,10 @@ def render_tmx(pairs: Sequence[SentencePair]) -> Iterator[str]:
     for pair in pairs:
         yield f'    <tu>\n      <prop type="x-score">{pair.score:.4f}</prop>\n'
         yield f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
+        if pair.segment is not None:
+            yield f'      <prop type="x-segment">{pair.segment}</prop>\n'
+            if pair.cues:
+                yield f'      <prop type="x-cues">{" ".join(map(str, pair.cues))}</prop>\n'
         for lang, text in (("fr", pair.fr), ("en", pair.en)):
             if text:
                 yield f'      <tuv xml:lang="{lang}">\n        <seg>{xml_text(text)}</seg>\n      </tuv>\n'

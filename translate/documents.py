@@ -1,5 +1,10 @@
 """Find input documents and read them into clean text, reporting every repair made on the way.
 
+Plain text (``.txt``) is cut into paragraphs at blank lines. Every other known suffix (DOCX, ODT,
+HTML, EPUB, Markdown, subtitles, PDF: ``translate.formats``) goes through its format's reader,
+which gives the translatable segments and a way to write the document back in English; its
+segments are cleaned here the same way as plain text, and made one line each.
+
 Input comes from many hands: UTF-8 with or without a BOM, UTF-16, Windows-1252 (whole files or
 single pasted lines), CRLF line endings, stray control characters, file names that are not
 UTF-8, even binary files that happen to sit in the folder. Reading never crashes and never drops
@@ -12,13 +17,17 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from aligned.textio import decode, looks_binary
+from translate.formats import FORMATS, DocumentFormat, FormatError, Rebuilt, Segment, format_of
+from translate.paragraphs import split_paragraphs
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+PLAIN_TEXT = ".txt"
+INPUT_SUFFIXES = (PLAIN_TEXT, *FORMATS)
+PLAIN_TEXT_OUTPUT = ".en.txt"  # the translated document of a plain text, when asked for (--formats doc)
 
 # C0/C1 controls other than tab and newline, and invisible characters that only confuse tokenisers.
 # Zero-width joiners stay: they are part of emoji and of some scripts.
@@ -35,13 +44,33 @@ def shown(path: Path | str) -> str:
 
 
 @dataclass
+class Structure:
+    """What a formatted document adds to its text: its segments (clean, one line each, each
+    with some letter to translate) and how to write the whole document back in English."""
+
+    format: str
+    segments: list[Segment]
+    rebuild: Callable[[list[str]], Rebuilt]  # one English text per segment, in order
+    output_suffix: str
+
+
+@dataclass
 class Document:
-    """A readable input document: its output name, where it came from, and its clean text."""
+    """A readable input document: its output name, where it came from, its clean text, and
+    for formatted documents their structure."""
 
     name: str
     path: Path
     text: str
     notes: list[str] = field(default_factory=list)
+    structure: Structure | None = None
+
+    @property
+    def segments(self) -> list[Segment]:
+        """What is translated, in order: a plain text's paragraphs, or a format's segments."""
+        if self.structure:
+            return self.structure.segments
+        return [Segment(paragraph) for paragraph in split_paragraphs(self.text)]
 
 
 @dataclass
@@ -54,8 +83,8 @@ class DocumentError:
 
 
 def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentError]]:
-    """Expand files and directories (walked for *.txt and *.md, sorted, hidden ones skipped,
-    symbolic links followed once) into paths.
+    """Expand files and directories (walked for every suffix in ``INPUT_SUFFIXES``, sorted,
+    hidden ones skipped, symbolic links followed once) into paths.
 
     A missing path or a directory with no documents is an error for that source only; the
     other sources are still processed.
@@ -70,8 +99,8 @@ def find_documents(sources: Iterable[Path]) -> tuple[list[Path], list[DocumentEr
                     DocumentError(
                         source.name,
                         source,
-                        f"{shown(source)}: directory has no *.txt or *.md documents; point to a folder of French text "
-                        "files",
+                        f"{shown(source)}: directory has no documents ({', '.join(INPUT_SUFFIXES)}); point to a "
+                        "folder of French documents",
                     )
                 )
             paths.extend(found)
@@ -99,9 +128,7 @@ def _walk(root: Path) -> list[Path]:
         found.extend(
             Path(folder, name)
             for name in files
-            if not name.startswith(".")
-            and Path(name).suffix.lower() in DOCUMENT_SUFFIXES
-            and Path(folder, name).is_file()
+            if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES and Path(folder, name).is_file()
         )
     return sorted(found)
 
@@ -118,11 +145,15 @@ def _dedupe(paths: list[Path]) -> list[Path]:
 
 
 def read_document(path: Path, name: str) -> Document | DocumentError:
-    """Read one file as text, repairing encoding, line endings and control characters."""
+    """Read one file: plain text repaired (encoding, line endings, control characters), any
+    other format through its reader."""
     try:
         data = path.read_bytes()
     except OSError as error:
         return DocumentError(name, path, f"{shown(path)}: cannot read ({error.strerror}); check permissions")
+    document_format = format_of(path)
+    if document_format:
+        return _read_formatted(path, name, data, document_format)
     if looks_binary(data):
         return DocumentError(name, path, f"{shown(path)}: binary file, not text; skipped (give UTF-8 text documents)")
     decoded = decode(data, repair=True)
@@ -132,6 +163,65 @@ def read_document(path: Path, name: str) -> Document | DocumentError:
         what = "empty file" if not data else "file has only whitespace"
         return DocumentError(name, path, f"{shown(path)}: {what}; nothing to translate")
     return Document(name, path, text, notes)
+
+
+def _read_formatted(path: Path, name: str, data: bytes, document_format: DocumentFormat) -> Document | DocumentError:
+    if not data.strip():
+        return DocumentError(name, path, f"{shown(path)}: empty file; nothing to translate")
+    try:
+        parsed = document_format.read(data)
+    except FormatError as error:
+        return DocumentError(name, path, f"{shown(path)}: {error}")
+    except Exception as error:  # a format library failing on input it was not made for
+        return DocumentError(
+            name,
+            path,
+            f"{shown(path)}: cannot read as {document_format.name} ({type(error).__name__}: {_first_line(error)}); "
+            "the file may be damaged or not what its suffix says",
+        )
+    cleaned = [_clean_segment(segment.text) for segment in parsed.segments]
+    translated = [index for index, text in enumerate(cleaned) if any(ch.isalpha() for ch in text)]
+    if not translated:
+        return DocumentError(
+            name, path, f"{shown(path)}: no text to translate found in this {document_format.name} document"
+        )
+    segments = [replace(parsed.segments[index], text=cleaned[index]) for index in translated]
+
+    def rebuild(english: list[str]) -> Rebuilt:
+        """The translated document: segments with no letter keep their own text."""
+        texts = [segment.text for segment in parsed.segments]
+        for index, text in zip(translated, english, strict=True):
+            texts[index] = text
+        return parsed.rebuild(texts)
+
+    notes = list(parsed.notes) + _cleaning_notes(parsed.segments, cleaned)
+    text = "\n\n".join(segment.text for segment in segments)
+    return Document(
+        name, path, text, notes, Structure(document_format.name, segments, rebuild, document_format.output_suffix)
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:200]
+
+
+def _clean_segment(text: str) -> str:
+    """One line of clean text: controls and zero-width characters gone, NFC, spaces collapsed
+    (line breaks inside a segment are layout, as in a plain-text paragraph)."""
+    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub("", text)).split())
+
+
+def _cleaning_notes(segments: list[Segment], cleaned: list[str]) -> list[str]:
+    controls = sum(len(_CONTROL.findall(segment.text)) for segment in segments)
+    notes = [f"removed {controls} control or zero-width character(s)"] if controls else []
+    if any(unicodedata.normalize("NFC", segment.text) != segment.text for segment in segments):
+        notes.append("normalised Unicode to NFC")
+    return notes
+
+
+def plain_text_rebuild(english: list[str]) -> Rebuilt:
+    """A plain text's translation: its paragraphs' English, separated by blank lines."""
+    return Rebuilt("".join(f"{paragraph}\n\n" for paragraph in english).removesuffix("\n").encode("utf-8"))
 
 
 def _clean(text: str) -> tuple[str, list[str]]:

@@ -31,9 +31,12 @@ def build_manifest(
     corpus_outputs: Sequence[str] = (),
     stale_outputs: Sequence[str] = (),
     xml_replacements: Mapping[str, int] | None = None,
+    simplified: Mapping[str, int] | None = None,
 ) -> str:
     """The manifest as JSON text. ``documents`` pairs each written document with its file names;
-    ``xml_replacements`` counts, by document name, characters XML forbids that became U+FFFD."""
+    ``xml_replacements`` counts, by document name, characters XML forbids that became U+FFFD;
+    ``simplified``, segments whose inline formatting the translated document could not carry
+    (only documents whose translated document was written are in it)."""
     results = [result for result, _ in documents]
     bead_types = Counter(pair.kind for result in results for pair in result.pairs)
     manifest = {
@@ -59,6 +62,7 @@ def build_manifest(
                 "outputs": outputs,
                 "paragraphs": len(result.paragraphs),
                 "pairs": len(result.pairs),
+                "format": _format_record(result, outputs, (simplified or {}).get(result.name)),
                 "input_repairs": result.notes,
                 "xml_replacements": (xml_replacements or {}).get(result.name, 0),
                 "language_flag": result.language_flag,
@@ -73,3 +77,13 @@ def build_manifest(
         "wall_seconds": round(wall_seconds, 3),
     }
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+
+
+def _format_record(result: DocumentResult, outputs: Sequence[str], simplified: int | None) -> dict:
+    """Which kinds of segment a document had, and its translated document, if one was written."""
+    kinds = Counter(paragraph.kind for paragraph in result.paragraphs)
+    record: dict = {"segments_by_kind": dict(sorted(kinds.items()))}
+    if simplified is not None:
+        record["translated_document"] = next(name for name in outputs if name.endswith(result.output_suffix))
+        record["simplified_segments"] = simplified
+    return record

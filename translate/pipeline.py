@@ -1,7 +1,9 @@
 """The data flow of one run: documents → paragraphs → translations → sentences → alignment.
 
-Everything here is in memory and deterministic; writing files is ``corpus_files``' job. Sentence
-ids run through a whole document, so a pair can be traced back to its sentences.
+A paragraph is a plain text's blank-line block or a formatted document's segment (heading, cell,
+subtitle cue group ...; its kind is kept for the corpus files). Everything here is in memory and
+deterministic; writing files is ``corpus_files``' job. Sentence ids run through a whole document,
+so a pair can be traced back to its sentences.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import Callable, NamedTuple
 from aligned import Bead, Lexicon, align, split_sentences
 from aligned.aligner import aligner_fingerprint
 from translate.cache import TranslationCache
-from translate.documents import Document, shown
+from translate.documents import PLAIN_TEXT_OUTPUT, Document, plain_text_rebuild, shown
+from translate.formats import Rebuilt, Segment
 from translate.language import language_flag
-from translate.paragraphs import split_paragraphs
 from translate.translation import Translator
 
 
@@ -28,6 +30,8 @@ class SentencePair:
     fr: str
     en: str
     score: float
+    segment: str | None = None  # the kind of a formatted document's segment; None for plain text
+    cues: tuple[int, ...] = ()  # subtitle cue numbers of the segment
 
     @property
     def kind(self) -> str:
@@ -40,21 +44,30 @@ class ParagraphResult:
     french: str
     english: str
     pairs: list[SentencePair]
+    kind: str = "paragraph"  # the segment's kind (heading, cell, cue ...); plain text has only paragraphs
 
 
 @dataclass
 class DocumentResult:
-    """A translated and aligned document, with what was repaired or suspicious about its input."""
+    """A translated and aligned document, with what was repaired or suspicious about its input,
+    and how to write it back in its own format (for plain text: paragraphs in a text file)."""
 
     name: str
     source: str
     paragraphs: list[ParagraphResult]
     notes: list[str] = field(default_factory=list)
     language_flag: str | None = None
+    formatted: bool = False
+    rebuild: Callable[[list[str]], Rebuilt] = plain_text_rebuild
+    output_suffix: str = PLAIN_TEXT_OUTPUT
 
     @property
     def pairs(self) -> list[SentencePair]:
         return [pair for paragraph in self.paragraphs for pair in paragraph.pairs]
+
+    def translated_document(self) -> Rebuilt:
+        """The whole document in English, in the input's format."""
+        return self.rebuild([paragraph.english for paragraph in self.paragraphs])
 
 
 Progress = Callable[[int, int], None]  # (units just done, total units)
@@ -74,19 +87,21 @@ def translate_documents(
     document that repeats the same paragraph thousands of times aligns it once) and kept in the
     translator's cache, if it has one, so that a resumed or repeated run does not align again.
     """
-    paragraphs_of = [split_paragraphs(document.text) for document in documents]
-    flat = [paragraph for paragraphs in paragraphs_of for paragraph in paragraphs]
+    segments_of = [document.segments for document in documents]
+    flat = [segment.text for segments in segments_of for segment in segments]
     english = translator.translate(flat, on_pieces_done)
     alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned)
-    pairs = iter(zip(flat, english))
+    translations = iter(english)
     results = []
-    for document, paragraphs in zip(documents, paragraphs_of):
-        aligned = _number(alignments, [next(pairs) for _ in paragraphs])
-        results.append(
-            DocumentResult(
-                document.name, shown(document.path), aligned, list(document.notes), language_flag(document.text)
-            )
+    for document, segments in zip(documents, segments_of):
+        structure = document.structure
+        aligned = _number(alignments, [(segment, next(translations)) for segment in segments], structure is not None)
+        result = DocumentResult(
+            document.name, shown(document.path), aligned, list(document.notes), language_flag(document.text)
         )
+        if structure:
+            result.formatted, result.rebuild, result.output_suffix = True, structure.rebuild, structure.output_suffix
+        results.append(result)
     return results
 
 
@@ -119,11 +134,15 @@ def _align_distinct(
     return alignments
 
 
-def _number(alignments: dict[tuple[str, str], _Alignment], paragraphs: list[tuple[str, str]]) -> list[ParagraphResult]:
-    """A document's paragraphs with sentence ids running through the whole document."""
+def _number(
+    alignments: dict[tuple[str, str], _Alignment], paragraphs: list[tuple[Segment, str]], formatted: bool
+) -> list[ParagraphResult]:
+    """A document's paragraphs with sentence ids running through the whole document; the pairs
+    of a formatted document say which kind of segment they come from."""
     results = []
     src_offset = tgt_offset = 0
-    for index, (french, english) in enumerate(paragraphs):
+    for index, (segment, english) in enumerate(paragraphs):
+        french = segment.text
         src, tgt, beads = alignments[(french, english)]
         pairs = [
             SentencePair(
@@ -133,10 +152,12 @@ def _number(alignments: dict[tuple[str, str], _Alignment], paragraphs: list[tupl
                 fr=" ".join(src[i] for i in bead.src),
                 en=" ".join(tgt[j] for j in bead.tgt),
                 score=round(float(bead.score), 4),
+                segment=segment.kind if formatted else None,
+                cues=segment.cues,
             )
             for bead in beads
         ]
-        results.append(ParagraphResult(index, french, english, pairs))
+        results.append(ParagraphResult(index, french, english, pairs, segment.kind))
         src_offset += len(src)
         tgt_offset += len(tgt)
     return results
