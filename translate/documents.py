@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from aligned.textio import decode, looks_binary
-from translate.formats import FORMATS, DocumentFormat, FormatError, Rebuilt, Segment, format_of
+from translate.formats import FORMATS, DocumentFormat, FormatError, Rebuilt, Segment, content_hint, format_of
 from translate.paragraphs import split_paragraphs
 
 PLAIN_TEXT = ".txt"
@@ -171,7 +171,7 @@ def _read_formatted(path: Path, name: str, data: bytes, document_format: Documen
     try:
         parsed = document_format.read(data)
     except FormatError as error:
-        return DocumentError(name, path, f"{shown(path)}: {error}")
+        return DocumentError(name, path, f"{shown(path)}: {error}{content_hint(data, document_format)}")
     except Exception as error:  # a format library failing on input it was not made for
         return DocumentError(
             name,

@@ -23,6 +23,7 @@ __all__ = [
     "Segment",
     "SEGMENT_KINDS",
     "TRANSLATED_SUFFIXES",
+    "content_hint",
     "format_of",
 ]
 
@@ -68,3 +69,21 @@ TRANSLATED_SUFFIXES = tuple(dict.fromkeys(fmt.output_suffix for fmt in FORMATS.v
 def format_of(path: Path) -> DocumentFormat | None:
     """The format an input's suffix names; None for plain text."""
     return FORMATS.get(path.suffix.lower())
+
+
+# The first bytes of what a misnamed file often really is, and the formats they belong to.
+_SIGNATURES = (
+    (b"%PDF", "a PDF", ("PDF",)),
+    (b"PK\x03\x04", "a zip file (DOCX, ODT or EPUB)", ("DOCX", "ODT", "EPUB")),
+    (b"{\\rtf", "RTF (save it as DOCX or ODT)", ()),
+    (b"\xd0\xcf\x11\xe0", "an old binary Office file (save it as DOCX or ODT)", ()),
+)
+
+
+def content_hint(data: bytes, document_format: DocumentFormat) -> str:
+    """What a file that its reader refused seems to be instead, judged by its first bytes:
+    a suffix that lies is the likeliest cause ("" when its content looks like nothing else)."""
+    for signature, what, formats in _SIGNATURES:
+        if data.startswith(signature) and document_format.name not in formats:
+            return f" (its content looks like {what})"
+    return ""
