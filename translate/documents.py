@@ -171,7 +171,10 @@ def _read_formatted(path: Path, name: str, data: bytes, document_format: Documen
     try:
         parsed = document_format.read(data)
     except FormatError as error:
-        return DocumentError(name, path, f"{shown(path)}: {error}{content_hint(data, document_format)}")
+        # A reader that finds the content is not its format says so first ("not a ...", "binary ..."):
+        # a suffix that lies is then the likeliest cause, so say what the content looks like.
+        hint = content_hint(data, document_format) if str(error).startswith(("not ", "binary")) else ""
+        return DocumentError(name, path, f"{shown(path)}: {error}{hint}")
     except Exception as error:  # a format library failing on input it was not made for
         return DocumentError(
             name,

@@ -33,7 +33,9 @@ SEGMENT_KINDS = (
 
 
 class FormatError(Exception):
-    """A file this format cannot read: the message says what is wrong and what to do."""
+    """A file this format cannot read: the message says what is wrong and what to do. When the
+    content is not this format at all, the message starts with "not ..." or "binary ...", and
+    the caller adds what the content looks like (a suffix that lies)."""
 
 
 @dataclass(frozen=True)
