@@ -53,6 +53,16 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _word_document() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Le chat dort.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def test_each_bad_document_fails_alone_with_one_line_and_the_rest_is_translated(
     tmp_path: Path, tiny_model: Path, capsys
 ) -> None:
@@ -60,7 +70,7 @@ def test_each_bad_document_fails_alone_with_one_line_and_the_rest_is_translated(
     folder.mkdir()
     (folder / "bon.txt").write_text(TEXT, encoding="utf-8")
     bad = {
-        "tronque.docx": _zip({"word/document.xml": b"<w:document>" + b"x" * 4000})[:300],
+        "tronque.docx": _word_document()[:5000],
         "bombe.odt": _zip({"content.xml": b"\0" * (201 * 2**20)}),
         "entites.epub": _zip(
             {
