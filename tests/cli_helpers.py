@@ -45,6 +45,18 @@ def run_translate_process(*args: object, env: dict | None = None, **kwargs) -> s
     )
 
 
+def translate_files(folder: Path, files: dict[str, bytes], model: Path) -> Path:
+    """Write ``files`` into ``folder`` and translate them all in one quiet in-process run, as the
+    module-scoped fixtures of the format tests do (one model run for all their checks; capsys
+    cannot serve a module); returns the output folder."""
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    out_dir = folder / "out"
+    status = main([*(str(folder / name) for name in files), "-o", str(out_dir), "--model", str(model), "--quiet"])
+    assert status == 0
+    return out_dir
+
+
 def manifest(out_dir: Path) -> dict:
     return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import docx
@@ -16,8 +14,8 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
-from tests.cli_helpers import lines
-from translate.cli import main
+from tests.binary_fixtures import tiny_png, zip_of
+from tests.cli_helpers import lines, translate_files
 from translate.formats import FormatError
 from translate.formats.docx import read_docx
 
@@ -51,21 +49,6 @@ EXPECTED = [
     ("header", "En-tête du rapport"),
     ("footer", "Pied de page du rapport"),
 ]
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 RGB PNG, written by hand."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
 
 
 def to_bytes(document: docx.document.Document) -> bytes:
@@ -299,14 +282,6 @@ def test_rebuild_twice_from_one_parsed_gives_the_same_file_and_identity_changes_
 # --- hostile and damaged inputs --------------------------------------------------------------
 
 
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def test_truncated_docx_is_refused():
     data = build_report()
     with pytest.raises(FormatError, match="not a valid DOCX file .*truncated"):
@@ -368,12 +343,7 @@ def test_text_file_named_docx_is_refused():
 def translated_report(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> tuple[Path, Path]:
     """One CLI run over the report (module-scoped: one model run for every check below)."""
     folder = tmp_path_factory.mktemp("docx-cli")
-    source = folder / "rapport.docx"
-    source.write_bytes(build_report())
-    out_dir = folder / "out"
-    status = main([str(source), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"])
-    assert status == 0
-    return source, out_dir
+    return folder / "rapport.docx", translate_files(folder, {"rapport.docx": build_report()}, tiny_model)
 
 
 TRANSLATED = [text for _, text in EXPECTED if text != "522250"]  # a cell with no letter is not sent

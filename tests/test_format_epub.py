@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import ebooklib
@@ -15,8 +13,8 @@ import pytest
 from ebooklib import epub
 from lxml import etree
 
-from tests.cli_helpers import lines
-from translate.cli import main
+from tests.binary_fixtures import tiny_png
+from tests.cli_helpers import lines, translate_files
 from translate.formats.base import FormatError
 from translate.formats.epub import read_epub
 
@@ -40,18 +38,6 @@ EXPECTED = [
     ("list-item", "Il mange."),
     ("list-item", "Il dort."),
 ]
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 grey PNG, built by hand."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\x80")) + chunk(b"IEND", b"")
-    )
 
 
 def build_book() -> bytes:
@@ -216,11 +202,7 @@ def test_chapter_that_is_not_well_formed_is_refused() -> None:
 def translated_book(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> tuple[Path, Path]:
     """One CLI run over the book (module-scoped: one model run for every check below)."""
     folder = tmp_path_factory.mktemp("epub-cli")
-    source = folder / "livre.epub"
-    source.write_bytes(build_book())
-    out_dir = folder / "out"
-    assert main([str(source), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"]) == 0
-    return source, out_dir
+    return folder / "livre.epub", translate_files(folder, {"livre.epub": build_book()}, tiny_model)
 
 
 def test_cli_writes_a_book_with_the_same_chapters_and_image(translated_book) -> None:

@@ -11,8 +11,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from tests.cli_helpers import lines
-from translate.cli import main
+from tests.cli_helpers import lines, translate_files
 from translate.formats.base import FormatError
 from translate.formats.html import read_html, read_xhtml
 
@@ -336,11 +335,7 @@ CLI_TRANSLATED = [
 def translated_page(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> tuple[Path, Path]:
     """One CLI run over the page (module-scoped: one model run for every check below)."""
     folder = tmp_path_factory.mktemp("html-cli")
-    source = folder / "potager.html"
-    source.write_text(CLI_PAGE, encoding="utf-8")
-    out_dir = folder / "out"
-    assert main([str(source), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"]) == 0
-    return source, out_dir
+    return folder / "potager.html", translate_files(folder, {"potager.html": CLI_PAGE.encode()}, tiny_model)
 
 
 def test_cli_writes_the_page_with_the_same_structure(translated_page) -> None:

@@ -11,8 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tests.cli_helpers import lines, manifest
-from translate.cli import main
+from tests.cli_helpers import lines, manifest, translate_files
 from translate.documents import DocumentError, read_document
 from translate.formats.base import FormatError
 from translate.formats.markdown import read_markdown
@@ -398,12 +397,7 @@ def test_documents_reads_md_through_this_reader(tmp_path: Path):
 def translated_guide(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> tuple[Path, Path]:
     """One CLI run over the guide (module-scoped: one model run for every check below)."""
     folder = tmp_path_factory.mktemp("markdown-cli")
-    source = folder / "guide.md"
-    source.write_text(REPORT, encoding="utf-8")
-    out_dir = folder / "out"
-    status = main([str(source), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"])
-    assert status == 0
-    return source, out_dir
+    return folder / "guide.md", translate_files(folder, {"guide.md": REPORT.encode()}, tiny_model)
 
 
 TRANSLATED = [text for _, text in EXPECTED if text != "42"]  # a cell with no letter is not sent

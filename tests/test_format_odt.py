@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,8 @@ from odf import draw, style, table, text
 from odf.namespaces import TEXTNS
 from odf.opendocument import OpenDocumentText, load
 
-from tests.cli_helpers import lines
-from translate.cli import main
+from tests.binary_fixtures import tiny_png
+from tests.cli_helpers import lines, translate_files
 from translate.formats import FormatError
 from translate.formats.odt import read_odt
 
@@ -40,15 +38,6 @@ EXPECTED = [
     ("header", "En-tête du rapport"),
     ("footer", "Page"),
 ]
-
-
-def tiny_png() -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    idat = chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + idat + chunk(b"IEND", b"")
 
 
 def paragraph_style(document: OpenDocumentText, name: str, automatic: bool = False) -> style.Style:
@@ -286,11 +275,7 @@ TRANSLATED = [text for _, text in EXPECTED if text != "522250"]  # a cell with n
 def translated_report(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> tuple[Path, Path]:
     """One CLI run over the report (module-scoped: one model run for every check below)."""
     folder = tmp_path_factory.mktemp("odt-cli")
-    source = folder / "rapport.odt"
-    source.write_bytes(build_report())
-    out_dir = folder / "out"
-    assert main([str(source), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"]) == 0
-    return source, out_dir
+    return folder / "rapport.odt", translate_files(folder, {"rapport.odt": build_report()}, tiny_model)
 
 
 def test_cli_writes_an_odt_with_the_same_structure(translated_report) -> None:

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.cli_helpers import lines, manifest, run_translate
+from tests.cli_helpers import lines, manifest, run_translate, translate_files
 from translate.formats import pdf as pdf_format
 from translate.formats.base import FormatError, Parsed
 from translate.formats.pdf import ENCRYPTED, NO_TEXT_LAYER, read_pdf
@@ -338,13 +338,7 @@ def test_text_past_the_cap_is_refused_as_a_bomb(monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture(scope="module")
 def translated(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One CLI run over the report (module-scoped: one model run for every check below)."""
-    from translate.cli import main
-
-    folder = tmp_path_factory.mktemp("pdf-cli")
-    (folder / "rapport.pdf").write_bytes(_pdf(REPORT))
-    out_dir = folder / "out"
-    assert main([str(folder / "rapport.pdf"), "-o", str(out_dir), "--model", str(tiny_model), "--quiet"]) == 0
-    return out_dir
+    return translate_files(tmp_path_factory.mktemp("pdf-cli"), {"rapport.pdf": _pdf(REPORT)}, tiny_model)
 
 
 def test_cli_translates_a_pdf_into_plain_text_paragraphs(translated: Path) -> None:

@@ -13,8 +13,7 @@ import pytest
 import srt
 import webvtt
 
-from tests.cli_helpers import lines
-from translate.cli import main
+from tests.cli_helpers import lines, translate_files
 from translate.formats.base import FormatError, Parsed
 from translate.formats.subtitles import LINE_WIDTH, _share, read_srt, read_vtt
 
@@ -309,13 +308,8 @@ def test_vtt_bad_input_is_a_format_error(data: bytes, message: str) -> None:
 @pytest.fixture(scope="module")
 def translated(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run over an SRT and a VTT file."""
-    folder = tmp_path_factory.mktemp("subtitles")
-    (folder / "film.srt").write_bytes(_srt_bytes())
-    (folder / "clip.vtt").write_bytes(_vtt_bytes())
-    out_dir = folder / "out"
-    status = main([str(folder / "film.srt"), str(folder / "clip.vtt"), "-o", str(out_dir), "--model", str(tiny_model)])
-    assert status == 0
-    return out_dir
+    files = {"film.srt": _srt_bytes(), "clip.vtt": _vtt_bytes()}
+    return translate_files(tmp_path_factory.mktemp("subtitles"), files, tiny_model)
 
 
 def _english_column(out_dir: Path, stem: str) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 
+from tests.binary_fixtures import zip_of
 from tests.cli_helpers import lines, manifest, run_translate
 
 TEXT = "Le chat dort sur le canapé. Il rêve.\n\nLa souris danse.\n"
@@ -45,14 +45,6 @@ def test_doc_named_writes_a_plain_texts_translation_as_paragraphs(tmp_path: Path
     assert document["format"]["simplified_segments"] == 0
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _word_document() -> bytes:
     import docx
 
@@ -71,8 +63,8 @@ def test_each_bad_document_fails_alone_with_one_line_and_the_rest_is_translated(
     (folder / "bon.txt").write_text(TEXT, encoding="utf-8")
     bad = {
         "tronque.docx": _word_document()[:5000],
-        "bombe.odt": _zip({"content.xml": b"\0" * (201 * 2**20)}),
-        "entites.epub": _zip(
+        "bombe.odt": zip_of({"content.xml": b"\0" * (201 * 2**20)}),
+        "entites.epub": zip_of(
             {
                 "META-INF/container.xml": b'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY e SYSTEM "file:///etc/passwd">]><c/>'
             }

@@ -9,14 +9,13 @@ import hashlib
 import json
 import os
 import shutil
-import struct
 import xml.etree.ElementTree as ElementTree
-import zlib
 from pathlib import Path
 
 import pytest
 
 from aligned import textio
+from tests.binary_fixtures import tiny_png
 from tests.cli_helpers import assert_complete, lines, manifest, run_translate
 
 GOOD_TEXT = (
@@ -39,20 +38,6 @@ def assert_nothing_written_for(out_dir: Path, name: str) -> None:
     assert not [path.name for path in out_dir.iterdir() if path.name.startswith((f"{name}.", f".{name}."))]
 
 
-def png_bytes() -> bytes:
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
@@ -66,7 +51,7 @@ def png_bytes() -> bytes:
             lambda folder: _write(folder / "bad.txt", b" \n\t\r\n  \n"),
             "bad.txt: file has only whitespace; nothing to translate",
         ),
-        (lambda folder: _write(folder.parent / "bad.png", png_bytes()), "bad.png: binary file, not text; skipped"),
+        (lambda folder: _write(folder.parent / "bad.png", tiny_png()), "bad.png: binary file, not text; skipped"),
         (
             lambda folder: _write(folder / "bad.txt", gzip.compress(GOOD_TEXT.encode() * 20)),
             "bad.txt: binary file, not text; skipped",

@@ -25,8 +25,7 @@ from typing import Iterable, Sequence
 
 from aligned import Bead
 from translate.backends import Output
-from translate.errors import StopRun, WriteFailed, reason
-from translate.model_files import first_line
+from translate.errors import StopRun, WriteFailed, first_line, reason
 
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's journal files, which travel with the database
 

@@ -41,11 +41,20 @@ from translate.documents import (
     read_document,
     shown,
 )
-from translate.errors import EXIT_BUG, EXIT_DOCUMENT_FAILED, EXIT_INTERRUPTED, EXIT_OK, StopRun, WriteFailed, reason
+from translate.errors import (
+    EXIT_BUG,
+    EXIT_DOCUMENT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    StopRun,
+    WriteFailed,
+    first_line,
+    reason,
+)
 from translate.formats import TRANSLATED_SUFFIXES, Rebuilt
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.manifest import build_manifest
-from translate.model_files import DEFAULT_MODEL, first_line, resolve_model
+from translate.model_files import DEFAULT_MODEL, resolve_model
 from translate.output_folder import MANIFEST, check_run_files, earlier_run, retire
 from translate.output_names import output_names
 from translate.pipeline import DocumentResult, translate_documents

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from aligned.textio import decode, looks_binary
+from translate.errors import first_line
 from translate.formats import FORMATS, DocumentFormat, FormatError, Rebuilt, Segment, content_hint, format_of
 from translate.paragraphs import split_paragraphs
 
@@ -179,7 +180,7 @@ def _read_formatted(path: Path, name: str, data: bytes, document_format: Documen
         return DocumentError(
             name,
             path,
-            f"{shown(path)}: cannot read as {document_format.name} ({type(error).__name__}: {_first_line(error)}); "
+            f"{shown(path)}: cannot read as {document_format.name} ({type(error).__name__}: {first_line(error)}); "
             "the file may be damaged or not what its suffix says",
         )
     cleaned = [_clean_segment(segment.text) for segment in parsed.segments]
@@ -202,10 +203,6 @@ def _read_formatted(path: Path, name: str, data: bytes, document_format: Documen
     return Document(
         name, path, text, notes, Structure(document_format.name, segments, rebuild, document_format.output_suffix)
     )
-
-
-def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [""])[0][:200]
 
 
 def _clean_segment(text: str) -> str:

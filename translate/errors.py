@@ -28,6 +28,7 @@ __all__ = [
     "StopRun",
     "WriteFailed",
     "reason",
+    "first_line",
 ]
 
 
@@ -46,3 +47,8 @@ class WriteFailed(StopRun):
 def reason(error: OSError) -> str:
     """An OS error in a few words ("No space left on device"), for our one-line messages."""
     return error.strerror or type(error).__name__
+
+
+def first_line(error: BaseException, limit: int = 160) -> str:
+    """A library's error cut to one short line, to quote inside our own one-line messages."""
+    return ((str(error).splitlines() or [type(error).__name__])[0] or type(error).__name__)[:limit]

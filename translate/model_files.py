@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import StopRun
+from translate.errors import StopRun, first_line
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
 MODEL_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
@@ -29,11 +29,6 @@ _HUB_PATTERNS = [
 
 class ModelError(StopRun):
     """The model cannot be used; the message is one line that says what to do."""
-
-
-def first_line(error: BaseException, limit: int = 160) -> str:
-    """A library's error cut to one short line, to quote inside our own one-line messages."""
-    return ((str(error).splitlines() or [type(error).__name__])[0] or type(error).__name__)[:limit]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from typing import Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME
 from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output, available_cores
-from translate.model_files import ModelError, ModelFiles, first_line
+from translate.errors import first_line
+from translate.model_files import ModelError, ModelFiles
 
 # CTranslate2's OpenMP threads spin while they wait by default. Whenever anything else wants the
 # CPU (numpy's BLAS threads after an embedding, another process) that spinning starves the real

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from translate.backends import DecodingSettings, MarianTokenCounts, OneBatchAtATime, Output
-from translate.model_files import ModelError, ModelFiles, first_line
+from translate.errors import first_line
+from translate.model_files import ModelError, ModelFiles
 
 
 class TransformersBackend(MarianTokenCounts, OneBatchAtATime):

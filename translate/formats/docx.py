@@ -32,14 +32,16 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from translate.errors import first_line
 from translate.formats.base import FormatError, Parsed, Rebuilt, Segment
-from translate.formats.safety import open_zip, parse_xml
+from translate.formats.inline import with_edges
+from translate.formats.safety import parse_xml
+from translate.formats.zip_package import open_zip, replace_members
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -120,7 +122,7 @@ def _rebuild(data: bytes, count: int, english: list[str]) -> Rebuilt:
     loaded.document.save(buffer)
     output = buffer.getvalue()
     if loaded.raw_parts:
-        output = _replace_members(output, {name: _serialize(root) for name, root in loaded.raw_parts})
+        output = replace_members(output, {name: _serialize(root) for name, root in loaded.raw_parts})
     return Rebuilt(output, simplified)
 
 
@@ -144,7 +146,7 @@ def _load(data: bytes) -> _Loaded:
     except FormatError:
         raise
     except Exception as error:  # XML python-docx accepted but whose structure is not Word's
-        raise FormatError(f"not a valid Word document ({type(error).__name__}: {_one_line(error)}); re-save it")
+        raise FormatError(f"not a valid Word document ({type(error).__name__}: {first_line(error)}); re-save it")
 
 
 def _not_word(error: Exception) -> FormatError:
@@ -156,7 +158,7 @@ def _not_word(error: Exception) -> FormatError:
             "save it as a Word Document (.docx)"
         )
     return FormatError(
-        f"not a Word document ({type(error).__name__}: {_one_line(error)}); "
+        f"not a Word document ({type(error).__name__}: {first_line(error)}); "
         "open it in Word or LibreOffice and save it as .docx"
     )
 
@@ -472,18 +474,10 @@ def _write_paragraph(paragraph: etree._Element, english: str, part: object) -> b
     target = _target(kept, texts, partial_links)
     french = "".join(atom.text for atom in atoms if atom.element.tag == _w("t"))
     _clear_text(atoms, texts, target)
-    target.text = _with_edges(french, english)
+    target.text = with_edges(french, english)
     target.set(XML_SPACE, "preserve")
     _move_links_after(target.getparent(), list(zip(partial_links, shown)))
     return simplified
-
-
-def _with_edges(french: str, english: str) -> str:
-    """The English with a space where the French text began or ended with one, so that it stays
-    apart from a field or picture beside it ("Page " before a page number)."""
-    lead = " " if french[:1].isspace() and not english[:1].isspace() else ""
-    trail = " " if french[-1:].isspace() and not english[-1:].isspace() else ""
-    return f"{lead}{english}{trail}"
 
 
 def _text_in(atoms: list[_Atom], link: etree._Element) -> str:
@@ -583,16 +577,3 @@ def _format_key(run: etree._Element) -> bytes:
 
 def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _replace_members(data: bytes, replacements: dict[str, bytes]) -> bytes:
-    """The zip ``data`` with some members' contents replaced, every other member as it was."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
-        for info in source.infolist():
-            target.writestr(info, replacements.get(info.filename, source.read(info)))
-    return output.getvalue()
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200]

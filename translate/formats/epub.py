@@ -30,7 +30,8 @@ from lxml import etree
 
 from translate.formats.base import FormatError, Parsed, Rebuilt, Segment
 from translate.formats.html import xhtml_document
-from translate.formats.safety import open_zip, parse_xml
+from translate.formats.safety import parse_xml
+from translate.formats.zip_package import open_zip, replace_members
 
 _DC = "http://purl.org/dc/elements/1.1/"
 _XHTML_TYPE = "application/xhtml+xml"
@@ -59,7 +60,7 @@ def read_epub(data: bytes) -> Parsed:
             replaced[name] = rebuilt.data
             simplified += rebuilt.simplified
             at += len(chapter.segments)
-        return Rebuilt(_rezip(data, replaced), simplified)
+        return Rebuilt(replace_members(data, replaced), simplified)
 
     return Parsed(segments, rebuild, notes)
 
@@ -150,20 +151,3 @@ def _translated_package(package: bytes, path: str, english: list[str]) -> bytes:
         if (language.text or "").strip().lower().split("-")[0] == "fr":
             language.text = "en"
     return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
-
-
-def _rezip(data: bytes, replaced: dict[str, bytes]) -> bytes:
-    """The book's zip again, ``mimetype`` first and stored (as EPUB requires), every member
-    in its original order with its original compression, ``replaced`` ones with new bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    members = sorted(source.infolist(), key=lambda member: member.filename != "mimetype")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for member in members:
-            info = zipfile.ZipInfo(member.filename, member.date_time)
-            info.compress_type = zipfile.ZIP_STORED if member.filename == "mimetype" else member.compress_type
-            info.external_attr = member.external_attr
-            info.create_system = member.create_system
-            content = replaced.get(member.filename)
-            target.writestr(info, source.read(member) if content is None else content)
-    return out.getvalue()

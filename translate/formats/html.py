@@ -47,6 +47,7 @@ from lxml import etree
 
 from aligned.textio import decode
 from translate.formats.base import FormatError, Parsed, Rebuilt, Segment
+from translate.formats.inline import find_in_order
 from translate.formats.safety import parse_xml
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -657,16 +658,12 @@ def _mark_code(english: str, codes: list[Node]) -> tuple[list[Piece], list[Node]
     pieces: list[Piece] = []
     unplaced: list[Node] = []
     cursor = 0
-    for code in codes:
-        needle = _text(code).strip()
-        left = r"(?<!\w)" if needle[:1].isalnum() or needle[:1] == "_" else ""
-        right = r"(?!\w)" if needle[-1:].isalnum() or needle[-1:] == "_" else ""
-        found = re.compile(left + re.escape(needle) + right).search(english, cursor) if needle else None
-        if found is None:
+    for code, span in zip(codes, find_in_order(english, [_text(code).strip() for code in codes])):
+        if span is None:
             unplaced.append(code)
             continue
-        pieces += [english[cursor : found.start()], code]
-        cursor = found.end()
+        pieces += [english[cursor : span[0]], code]
+        cursor = span[1]
     pieces.append(english[cursor:])
     return pieces, unplaced
 

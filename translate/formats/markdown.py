@@ -53,6 +53,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from aligned.textio import DecodeError, decode, looks_binary
 from translate.formats.base import FormatError, Parsed, Rebuilt, Segment
+from translate.formats.inline import find_in_order
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # markdown-it's own line endings (it normalises them to "\n")
 _DROPPED = "translate.markdown.dropped"  # env keys this module's parser hooks write to
@@ -571,21 +572,14 @@ def _mark_code(
     as a whole word), and the code spans that do not appear."""
     pieces, unplaced = [], []
     cursor = 0
-    for index, code in codes:
-        match = _code_pattern(code).search(english, cursor) if code.strip() else None
-        if match is None:
+    for (index, code), span in zip(codes, find_in_order(english, [code for _, code in codes])):
+        if span is None:
             unplaced.append((index, code))
             continue
-        pieces += [_escape_text(english[cursor : match.start()], in_link, no_pipes), _code_span(code, no_pipes)]
-        cursor = match.end()
+        pieces += [_escape_text(english[cursor : span[0]], in_link, no_pipes), _code_span(code, no_pipes)]
+        cursor = span[1]
     pieces.append(_escape_text(english[cursor:], in_link, no_pipes))
     return "".join(pieces), unplaced
-
-
-def _code_pattern(code: str) -> re.Pattern[str]:
-    before = r"(?<!\w)" if re.match(r"\w", code) else ""
-    after = r"(?!\w)" if re.search(r"\w$", code) else ""
-    return re.compile(before + re.escape(code) + after)
 
 
 def _code_span(code: str, no_pipes: bool) -> str:

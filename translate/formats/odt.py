@@ -31,8 +31,11 @@ import re
 from dataclasses import dataclass
 from xml.dom import Node
 
+from translate.errors import first_line
 from translate.formats.base import FormatError, Parsed, Rebuilt, Segment
-from translate.formats.safety import open_zip, parse_xml
+from translate.formats.inline import with_edges
+from translate.formats.safety import parse_xml
+from translate.formats.zip_package import open_zip
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -146,7 +149,7 @@ def _load(data: bytes) -> tuple[object, list[_Unit]]:
         document = load(io.BytesIO(data))
     except Exception as error:  # odfpy raises KeyError, UnicodeDecodeError, SAX errors... for damaged files
         raise FormatError(
-            f"not a valid OpenDocument text ({type(error).__name__}: {_one_line(error)}); "
+            f"not a valid OpenDocument text ({type(error).__name__}: {first_line(error)}); "
             "open it in LibreOffice and save it as .odt"
         )
     body = next((child for child in document.body.childNodes if _qname(child) == (OFFICE_NS, "text")), None)
@@ -316,7 +319,7 @@ def _write_paragraph(paragraph: object, english: str) -> bool:
     texts = [atom for atom in atoms if atom.node.nodeType == Node.TEXT_NODE and atom.text.strip()]
     if not texts:
         return False
-    english = _with_edges("".join(atom.text for atom in atoms), english)
+    english = with_edges("".join(atom.text for atom in atoms), english)
     whole = _common_prefix([atom.chain for atom in texts])
     partial = list(dict.fromkeys(wrapper for atom in texts for wrapper in atom.chain[len(whole) :]))
     moved = [wrapper for wrapper in partial if _qname(wrapper) == _LINK]
@@ -358,14 +361,6 @@ def _strip(node: object, plan: _Plan) -> list:
     return children
 
 
-def _with_edges(french: str, english: str) -> str:
-    """The English with a space where the French text began or ended with one, so that it stays
-    apart from a field or image beside it ("Page " before a page number)."""
-    lead = " " if french[:1].isspace() and not english[:1].isspace() else ""
-    trail = " " if french[-1:].isspace() and not english[-1:].isspace() else ""
-    return f"{lead}{english}{trail}"
-
-
 def _common_prefix(chains: list[tuple]) -> list:
     prefix = []
     for level in zip(*chains):
@@ -390,7 +385,3 @@ def _set_children(parent: object, children: list) -> None:
 
 def _qname(node: object) -> tuple[str, str] | None:
     return node.qname if getattr(node, "nodeType", None) == Node.ELEMENT_NODE else None
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200]
