@@ -24,14 +24,6 @@ from eval.report import REPORT_FILES
 from translate.backends import DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
-from translate.corpus_files import (
-    CORPUS_FILES,
-    DOCUMENT,
-    DOCUMENT_SUFFIXES,
-    FORMATS,
-    corpus_files,
-    document_files,
-)
 from translate.documents import (
     INPUT_SUFFIXES,
     PLAIN_TEXT_OUTPUT,
@@ -53,15 +45,23 @@ from translate.errors import (
 )
 from translate.formats import TRANSLATED_SUFFIXES, Rebuilt
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
-from translate.manifest import build_manifest
 from translate.model_files import DEFAULT_MODEL, resolve_model
-from translate.output_folder import MANIFEST, check_run_files, earlier_run, retire
-from translate.output_names import output_names
+from translate.outputs.corpus_files import (
+    CORPUS_FILES,
+    DOCUMENT,
+    DOCUMENT_SUFFIXES,
+    FORMATS,
+    corpus_files,
+    document_files,
+)
+from translate.outputs.folder import MANIFEST, check_run_files, earlier_run, retire
+from translate.outputs.manifest import build_manifest
+from translate.outputs.names import output_names
+from translate.outputs.xml_text import count_forbidden
 from translate.pipeline import DocumentResult, translate_documents
 from translate.progress import Progress
 from translate.run_lock import LOCK_FILE, RunLock
 from translate.translation import UNITS, Translator
-from translate.xml_text import count_forbidden
 
 # Every file of the run's own besides the documents' files: no document may be named onto one.
 RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)

@@ -15,12 +15,12 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME, __version__
 from translate.formats import Rebuilt
+from translate.outputs.xml_text import xml_text
 from translate.pipeline import DocumentResult, SentencePair
-from translate.xml_text import xml_text
 
 # What each format writes: (file suffix, renderer of a named list of pairs). The names of every
 # document file and corpus file come from here, so that output names are chosen once for all
-# (``output_names``) and can never drift from the files written.
+# (``outputs.names``) and can never drift from the files written.
 Renderer = Callable[[str, Sequence[SentencePair]], Iterator[str]]
 _WRITERS: dict[str, tuple[tuple[str, Renderer], ...]] = {
     "tsv": ((".fr-en.tsv", lambda name, pairs: render_tsv(pairs)),),
