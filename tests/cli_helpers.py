@@ -14,7 +14,7 @@ import pytest
 
 from aligned import split_sentences
 from translate.cli import main
-from translate.corpus_files import DOCUMENT_SUFFIXES
+from translate.outputs.corpus_files import DOCUMENT_SUFFIXES
 from translate.paragraphs import split_paragraphs
 
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translate import TOOL_NAME, __version__
-from translate.corpus_files import render_tmx
+from translate.outputs.corpus_files import render_tmx
+from translate.outputs.xml_text import xml_safe
 from translate.pipeline import SentencePair
-from translate.xml_text import xml_safe
 
 
 def tmx_by_elementtree(pairs: list[SentencePair]) -> str:
