@@ -14,7 +14,7 @@ import pytest
 
 from aligned import split_sentences
 from translate.cli import main
-from translate.outputs.corpus_files import DOCUMENT_SUFFIXES
+from translate.outputs.corpus_files import DEFAULT_FORMATS, document_suffixes
 from translate.paragraphs import split_paragraphs
 
 
@@ -69,7 +69,7 @@ def lines(path: Path) -> list[str]:
 
 def assert_complete(out_dir: Path, name: str, text: str) -> None:
     """All files of ``name`` exist, and its French side holds every sentence of ``text`` once, in order."""
-    for suffix in DOCUMENT_SUFFIXES:
+    for suffix in document_suffixes(DEFAULT_FORMATS):
         assert (out_dir / f"{name}{suffix}").is_file(), f"{name}{suffix} missing"
     expected = [sentence for paragraph in split_paragraphs(text) for sentence in split_sentences(paragraph, "fr")]
     records = [json.loads(line) for line in lines(out_dir / f"{name}.jsonl")]

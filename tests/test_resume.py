@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import DOCUMENT_SUFFIXES, lines, run_translate, run_translate_process
+from tests.cli_helpers import lines, run_translate, run_translate_process
+from translate.outputs.corpus_files import DEFAULT_FORMATS, document_suffixes
 from translate.run_lock import RunLock
 
 
@@ -29,7 +30,7 @@ def documents(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 def corpus_bytes(out_dir: Path) -> dict[str, bytes]:
     """Every corpus file (not the manifest, which records wall time and cache use)."""
-    names = [f"{stem}{suffix}" for stem in ("a", "b") for suffix in DOCUMENT_SUFFIXES] + [
+    names = [f"{stem}{suffix}" for stem in ("a", "b") for suffix in document_suffixes(DEFAULT_FORMATS)] + [
         "corpus.fr",
         "corpus.en",
         "corpus.tmx",

@@ -15,11 +15,11 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from aligned.command import error
 from aligned.lexicon import DictionaryError, Lexicon
-from aligned.textio import remove_leftovers, write_file_atomically, write_files_atomically
+from aligned.textio import remove_leftovers, write_file_atomically
 from eval.report import REPORT_FILES
 from translate.backends import DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
@@ -43,20 +43,21 @@ from translate.errors import (
     first_line,
     reason,
 )
-from translate.formats import TRANSLATED_SUFFIXES, Rebuilt
+from translate.formats import TRANSLATED_SUFFIXES
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.model_files import DEFAULT_MODEL, resolve_model
 from translate.outputs.corpus_files import (
     CORPUS_FILES,
+    DEFAULT_FORMATS,
     DOCUMENT,
     DOCUMENT_SUFFIXES,
     FORMATS,
-    corpus_files,
-    document_files,
+    REVIEW,
 )
 from translate.outputs.folder import MANIFEST, check_run_files, earlier_run, retire
-from translate.outputs.manifest import build_manifest
+from translate.outputs.manifest import build_manifest, manifest_text
 from translate.outputs.names import output_names
+from translate.outputs.publish import OutputOptions, publish_documents, publish_review
 from translate.outputs.xml_text import count_forbidden
 from translate.pipeline import DocumentResult, translate_documents
 from translate.progress import Progress
@@ -65,8 +66,10 @@ from translate.translation import UNITS, Translator
 
 # Every file of the run's own besides the documents' files: no document may be named onto one.
 RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)
-# Every ending a document's own files may have: corpus files and translated documents.
-OUTPUT_SUFFIXES = (*DOCUMENT_SUFFIXES, *TRANSLATED_SUFFIXES, PLAIN_TEXT_OUTPUT)
+# Every ending a document's own files may have: corpus files, translated documents, and its
+# review page (review/NAME.html, beside review/index.html, which no document may be named onto).
+OUTPUT_SUFFIXES = (*DOCUMENT_SUFFIXES, *TRANSLATED_SUFFIXES, PLAIN_TEXT_OUTPUT, ".html")
+RESERVED_NAMES = (*RUN_FILES, "index.html")
 
 
 def _formats(value: str) -> list[str]:
@@ -77,6 +80,16 @@ def _formats(value: str) -> list[str]:
             f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}"
         )
     return formats
+
+
+def _score(value: str) -> float:
+    try:
+        score = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= score <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (pair scores are confidences), got {value}")
+    return score
 
 
 def _positive(value: str) -> int:
@@ -147,8 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--formats",
         type=_formats,
         default=None,
-        help=f"comma-separated outputs from {','.join(FORMATS)}; doc is the translated document in the input's "
-        "format (default: all; doc for every input but .txt, where NAME.en.txt is written only if doc is named)",
+        help=f"comma-separated outputs from {','.join(FORMATS)}; doc: the translated document in the input's "
+        "format (for .txt inputs only when named); review: review/NAME.html pages; xlsx: NAME.review.xlsx "
+        f"(default: {','.join(DEFAULT_FORMATS)})",
+    )
+    parser.add_argument(
+        "--min-score",
+        type=_score,
+        default=None,
+        metavar="S",
+        help="also write corpus.filtered.fr/.en/.tmx (and NAME.filtered.fr-en.tsv) with only the matched pairs "
+        "scoring at least S (0..1); the manifest counts pairs kept and dropped",
     )
     parser.add_argument("--cache", type=Path, default=None, help="translation cache file (default: OUT/.cache.sqlite)")
     parser.add_argument("--no-cache", action="store_true", help="translate everything again and keep no cache")
@@ -232,9 +254,17 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     model = resolve_model(args.model)
     backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
 
-    formats = args.formats or list(FORMATS)
-    plain_text_document = args.formats is not None and DOCUMENT in args.formats
+    options = OutputOptions(
+        formats=args.formats or list(DEFAULT_FORMATS),
+        plain_text_document=args.formats is not None and DOCUMENT in args.formats,
+        reference=args.reference,
+        min_score=args.min_score,
+    )
     documents, failures = _read_documents(args.sources)
+
+    def fail(failure: DocumentError) -> None:
+        failures.append(failure)
+        _error(failure.reason)
 
     cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
     # The engine is part of the key: int8 weights or another beam stopping rule give other output.
@@ -247,6 +277,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
     translator = Translator(
         backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
     )
+    earlier = earlier_run(out_dir)
     try:
         with Progress(enabled=not args.quiet) as progress:
             results = (
@@ -260,9 +291,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
                 if documents
                 else []
             )
-            written, corpus_written, removed, stale, simplified = _publish(
-                args, formats, plain_text_document, out_dir, results, failures, progress.stage("writing", "document")
-            )
+            published = publish_documents(out_dir, results, options, fail, _warn, progress.stage("writing", "document"))
     finally:
         if cache:
             cache.close()
@@ -275,62 +304,48 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         "device": args.device,
         "threads": threads,
         "compute_type": compute_type,
-        "formats": formats,
+        "formats": list(options.formats),
+        "min_score": args.min_score,
         "max_input_tokens": translator.policy.max_input_tokens,
         "output_bound": OUTPUT_BOUND,
         "cache": str(cache_path) if cache_path else None,
         "dictionary": args.dictionary,
     }
-    xml_replaced = {result.name: _xml_replacements(result, formats) for result, _ in written}
-    try:
-        write_file_atomically(
-            out_dir / MANIFEST,
-            build_manifest(
-                model=model,
-                backend=backend.name,
-                settings=settings_record,
-                documents=written,
-                failures=failures,
-                stats=stats,
-                wall_seconds=time.monotonic() - started,
-                corpus_outputs=corpus_written or [],
-                stale_outputs=stale,
-                xml_replacements=xml_replaced,
-                simplified=simplified,
-            ),
+    xml_replaced = {result.name: _xml_replacements(result, options.formats) for result, _ in published.documents}
+
+    def manifest(stale: Sequence[str] = ()) -> dict:
+        return build_manifest(
+            model=model,
+            backend=backend.name,
+            settings=settings_record,
+            documents=published.documents,
+            failures=failures,
+            stats=stats,
+            wall_seconds=time.monotonic() - started,
+            corpus_outputs=published.corpus or [],
+            stale_outputs=stale,
+            xml_replacements=xml_replaced,
+            simplified=published.simplified,
+            min_score=args.min_score,
         )
+
+    if REVIEW in options.formats and published.corpus is not None:
+        published.corpus += publish_review(out_dir, published, manifest(), fail)
+    removed, stale = retire(
+        out_dir, earlier, {result.source: outputs for result, outputs in published.documents}, published.corpus
+    )
+    try:
+        write_file_atomically(out_dir / MANIFEST, manifest_text(manifest(stale)))
     except OSError as error:
         raise WriteFailed(
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
             "(translations come from the cache)"
         ) from None
-    _report_outcome(written, stats, xml_replaced, simplified, removed, stale)
-    _summary([result for result, _ in written], failures, stats, engine, out_dir, time.monotonic() - started)
-    return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
-
-
-def _publish(
-    args: argparse.Namespace,
-    formats: list[str],
-    plain_text_document: bool,
-    out_dir: Path,
-    results: list[DocumentResult],
-    failures: list[DocumentError],
-    on_written: Callable[[int, int], None],
-):
-    """Write the documents' files, the corpus files and the score report, then retire the files
-    of earlier runs that this run does not write again. Returns (documents written with their
-    file names, corpus-level files written or None, files removed, stale files kept, segments
-    simplified by document name)."""
-    earlier = earlier_run(out_dir)
-    simplified: dict[str, int] = {}
-    written, corpus_written = _write_outputs(
-        out_dir, results, failures, formats, plain_text_document, simplified, on_written
+    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale)
+    _summary(
+        [result for result, _ in published.documents], failures, stats, engine, out_dir, time.monotonic() - started
     )
-    if args.reference is not None and corpus_written is not None:
-        corpus_written += _write_report(args.reference, written, out_dir, failures)
-    removed, stale = retire(out_dir, earlier, {result.source: outputs for result, outputs in written}, corpus_written)
-    return written, corpus_written, removed, stale, simplified
+    return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
 
 
 BATCH_SIZE = 16
@@ -354,7 +369,10 @@ def _threads(requested: int | None) -> int | None:
 
 
 def _xml_replacements(result: DocumentResult, formats: Sequence[str]) -> int:
-    return count_forbidden(text for pair in result.pairs for text in (pair.fr, pair.en)) if "tmx" in formats else 0
+    """Characters XML forbids in a document's pairs, when it has an XML file (TMX, XLSX) for them."""
+    if "tmx" not in formats and "xlsx" not in formats:
+        return 0
+    return count_forbidden(text for pair in result.pairs for text in (pair.fr, pair.en))
 
 
 def _report_outcome(
@@ -373,8 +391,8 @@ def _report_outcome(
     for name, count in xml_replaced.items():
         if count:
             _warn(
-                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX files; "
-                "counted in manifest.json"
+                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX and "
+                "XLSX files; counted in manifest.json"
             )
     if stats.bounded_pieces:
         _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
@@ -396,7 +414,7 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
     inputs as errors."""
     paths, failures = find_documents(sources)
     documents: list[Document] = []
-    for path, name in zip(paths, output_names(paths, OUTPUT_SUFFIXES, RUN_FILES)):
+    for path, name in zip(paths, output_names(paths, OUTPUT_SUFFIXES, RESERVED_NAMES)):
         document = read_document(path, name)
         if isinstance(document, DocumentError):
             failures.append(document)
@@ -407,127 +425,6 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
     for failure in failures:
         _error(failure.reason)
     return documents, failures
-
-
-def _write_outputs(
-    out_dir: Path,
-    results: list[DocumentResult],
-    failures: list[DocumentError],
-    formats: list[str],
-    plain_text_document: bool,
-    simplified: dict[str, int],
-    on_written: Callable[[int, int], None],
-) -> tuple[list[tuple[DocumentResult, list[str]]], list[str] | None]:
-    """Write each document's files (with the translated document, for ``doc``) as one atomic
-    group; a failed write fails only that document. Returns the documents written with their
-    file names, and the corpus files written (None when there was nothing to write them from,
-    or they could not be written); ``simplified`` gets each document's simplified segments."""
-    written = []
-    for result in results:
-        translated = None
-        if DOCUMENT in formats and (result.formatted or plain_text_document):
-            translated = _translated_document(result, failures)
-            if translated is None:
-                on_written(1, len(results))
-                continue
-            simplified[result.name] = translated.simplified
-        files = document_files(out_dir, result, formats, translated)
-        try:
-            write_files_atomically(files)
-            written.append((result, [path.name for path in files]))
-        except OSError as error:
-            _fail(
-                failures,
-                DocumentError(
-                    result.name,
-                    Path(result.source),
-                    f"{result.source}: cannot write output to {shown(out_dir)} ({_detail(error)}); free space or "
-                    "choose another -o",
-                ),
-            )
-        on_written(1, len(results))
-    if not written:
-        return written, None
-    files = corpus_files(out_dir, [result for result, _ in written], formats)
-    try:
-        write_files_atomically(files)
-    except OSError as error:
-        _fail(
-            failures,
-            DocumentError(
-                "corpus",
-                out_dir,
-                f"cannot write corpus files to {shown(out_dir)} ({reason(error)}); free space or choose another -o",
-            ),
-        )
-        return written, None
-    return written, [path.name for path in files]
-
-
-def _translated_document(result: DocumentResult, failures: list[DocumentError]) -> Rebuilt | None:
-    """The document rebuilt in English; None, with the document failed, when its format's
-    library cannot write it (the corpus files of that document are not written either, so that
-    a rerun redoes it whole)."""
-    try:
-        return result.translated_document()
-    except Exception as error:  # a format library's own failure on a structure it produced
-        _fail(
-            failures,
-            DocumentError(
-                result.name,
-                Path(result.source),
-                f"{result.source}: cannot write the translated document ({type(error).__name__}: "
-                f"{first_line(error)}); this is a bug, please report it with the file if you can",
-            ),
-        )
-        return None
-
-
-def _detail(error: OSError) -> str:
-    """The OS's reason, and the file it concerns when it says which."""
-    return f"{reason(error)}: {shown(error.filename)}" if error.filename else reason(error)
-
-
-def _fail(failures: list[DocumentError], failure: DocumentError) -> None:
-    failures.append(failure)
-    _error(failure.reason)
-
-
-def _write_report(
-    reference_dir: Path, written: list[tuple[DocumentResult, list[str]]], out_dir: Path, failures: list[DocumentError]
-) -> list[str]:
-    """Score every document that has a reference; the others are named in one warning.
-    Returns the report's file names (none when it could not be written)."""
-    from eval.report import DocumentForScoring, score_documents, write_report
-
-    scorable = [
-        DocumentForScoring(
-            name=result.name,
-            hypothesis_paragraphs=[paragraph.english for paragraph in result.paragraphs],
-            hypothesis_sentences=[pair.en for pair in result.pairs],
-            reference_path=reference_dir / f"{result.name}.en",
-        )
-        for result, _ in written
-    ]
-    missing = [document.name for document in scorable if not document.reference_path.is_file()]
-    if missing:
-        _warn(f"no reference in {shown(reference_dir)} for {', '.join(missing)}; not scored")
-    report = score_documents([document for document in scorable if document.reference_path.is_file()])
-    for document in report.documents:
-        if document.error:
-            _warn(f"{document.name}: not scored: {document.error}")
-    try:
-        return [path.name for path in write_report(report, out_dir)]
-    except OSError as error:
-        _fail(
-            failures,
-            DocumentError(
-                "report",
-                out_dir,
-                f"cannot write the score report to {shown(out_dir)} ({reason(error)}); free space or choose another -o",
-            ),
-        )
-        return []
 
 
 def _summary(written, failures, stats, engine: str, out_dir: Path, seconds: float) -> None:

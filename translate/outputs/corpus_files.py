@@ -10,6 +10,7 @@ tabs or newlines here (documents are cleaned on reading and sentences are single
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -21,7 +22,7 @@ from translate.pipeline import DocumentResult, SentencePair
 # What each format writes: (file suffix, renderer of a named list of pairs). The names of every
 # document file and corpus file come from here, so that output names are chosen once for all
 # (``outputs.names``) and can never drift from the files written.
-Renderer = Callable[[str, Sequence[SentencePair]], Iterator[str]]
+Renderer = Callable[[str, Sequence[SentencePair]], Iterator[str] | bytes]
 _WRITERS: dict[str, tuple[tuple[str, Renderer], ...]] = {
     "tsv": ((".fr-en.tsv", lambda name, pairs: render_tsv(pairs)),),
     "moses": (
@@ -30,42 +31,89 @@ _WRITERS: dict[str, tuple[tuple[str, Renderer], ...]] = {
     ),
     "jsonl": ((".jsonl", lambda name, pairs: render_jsonl(name, pairs)),),
     "tmx": ((".tmx", lambda name, pairs: render_tmx(pairs)),),
+    "xlsx": ((".review.xlsx", lambda name, pairs: _render_xlsx(name, pairs)),),
 }
 DOCUMENT = "doc"  # the translated document in the input's format (NAME.en.docx ...)
-FORMATS = (*_WRITERS, DOCUMENT)
+REVIEW = "review"  # OUT/review/NAME.html and OUT/review/index.html (``outputs.review``)
+FORMATS = (*_WRITERS, DOCUMENT, REVIEW)
+DEFAULT_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "xlsx")  # a workbook is asked for
 _PARAGRAPHS = ".paragraphs.fr-en.tsv"  # written for every document, whatever --formats says
+_FILTERED_TSV = ".filtered.fr-en.tsv"  # with --min-score and tsv: the pairs kept
 # Every file a document may have, whatever --formats says.
-DOCUMENT_SUFFIXES = (_PARAGRAPHS, *(suffix for writers in _WRITERS.values() for suffix, _ in writers))
+DOCUMENT_SUFFIXES = (
+    _PARAGRAPHS,
+    *(suffix for writers in _WRITERS.values() for suffix, _ in writers),
+    _FILTERED_TSV,
+)
 _CORPUS_SUFFIXES = (".fr", ".en", ".tmx")  # all documents together: Moses and TMX only
-CORPUS_FILES = tuple(f"corpus{suffix}" for suffix in _CORPUS_SUFFIXES)
+CORPUS_FILES = tuple(f"{name}{suffix}" for name in ("corpus", "corpus.filtered") for suffix in _CORPUS_SUFFIXES)
+UNALIGNED, BELOW_MIN_SCORE = "unaligned", "below_min_score"  # why --min-score drops a pair
+
+
+def document_suffixes(formats: Sequence[str]) -> list[str]:
+    """The endings of the corpus files a document gets with ``formats`` (without --min-score)."""
+    chosen = [suffix for fmt, writers in _WRITERS.items() if fmt in formats for suffix, _ in writers]
+    return [_PARAGRAPHS, *chosen]
+
+
+def filter_pairs(pairs: Iterable[SentencePair], min_score: float) -> tuple[list[SentencePair], Counter[str]]:
+    """The pairs a clean corpus keeps (matched on both sides, scoring at least ``min_score``),
+    and how many were dropped for each reason."""
+    kept: list[SentencePair] = []
+    dropped: Counter[str] = Counter()
+    for pair in pairs:
+        if not pair.src_ids or not pair.tgt_ids:
+            dropped[UNALIGNED] += 1
+        elif pair.score < min_score:
+            dropped[BELOW_MIN_SCORE] += 1
+        else:
+            kept.append(pair)
+    return kept, dropped
 
 
 def document_files(
-    out_dir: Path, document: DocumentResult, formats: Sequence[str], translated: Rebuilt | None = None
+    out_dir: Path,
+    document: DocumentResult,
+    formats: Sequence[str],
+    translated: Rebuilt | None = None,
+    min_score: float | None = None,
 ) -> dict[Path, Iterator[str] | bytes]:
     """The files of one document, by path, each rendered line by line while it is written
     (a whole corpus as one string per file is what made a 20 MB input peak near 2 GB);
-    the paragraph-level TSV is always written, and the ``translated`` document when given."""
+    the paragraph-level TSV is always written, the ``translated`` document when given, and
+    with ``min_score`` the TSV of the pairs a clean corpus keeps."""
     files: dict[Path, Iterator[str] | bytes] = {
         out_dir / f"{document.name}{_PARAGRAPHS}": render_paragraphs_tsv(document)
     }
     files |= _files(out_dir, document.name, document.pairs, formats, DOCUMENT_SUFFIXES)
     if translated is not None:
         files[out_dir / f"{document.name}{document.output_suffix}"] = translated.data
+    if min_score is not None and "tsv" in formats:
+        files[out_dir / f"{document.name}{_FILTERED_TSV}"] = render_tsv(filter_pairs(document.pairs, min_score)[0])
     return files
 
 
 def corpus_files(
-    out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str]
+    out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str], min_score: float | None = None
 ) -> dict[Path, Iterator[str]]:
-    """``corpus.*`` files concatenating all documents, in input order."""
+    """``corpus.*`` files concatenating all documents, in input order, and with ``min_score``
+    ``corpus.filtered.*`` holding only the pairs a clean corpus keeps."""
     pairs = [pair for document in documents for pair in document.pairs]
-    return _files(out_dir, "corpus", pairs, formats, _CORPUS_SUFFIXES)
+    files = _files(out_dir, "corpus", pairs, formats, _CORPUS_SUFFIXES)
+    if min_score is not None:
+        files |= _files(out_dir, "corpus.filtered", filter_pairs(pairs, min_score)[0], formats, _CORPUS_SUFFIXES)
+    return files
+
+
+def _render_xlsx(name: str, pairs: Sequence[SentencePair]) -> bytes:
+    from translate.outputs.xlsx import render_xlsx  # openpyxl is loaded only when a workbook is asked for
+
+    return render_xlsx(name, pairs)
 
 
 def _files(
     out_dir: Path, name: str, pairs: Sequence[SentencePair], formats: Sequence[str], suffixes: Sequence[str]
-) -> dict[Path, Iterator[str]]:
+) -> dict[Path, Iterator[str] | bytes]:
     """``NAME.SUFFIX`` for each file of the chosen formats whose suffix is among ``suffixes``."""
     return {
         out_dir / f"{name}{suffix}": render(name, pairs)

@@ -49,10 +49,19 @@ def earlier_run(out_dir: Path) -> EarlierRun:
         return EarlierRun()
 
 
+REVIEW_FOLDER = "review"  # the one subfolder a run writes into (review pages)
+
+
 def _plain(names: list) -> list[str]:
-    """Only plain file names of this folder: an edited manifest can never make a run delete
-    anything elsewhere (``../x``, ``/etc/x``) or touch the lock and cache."""
-    return [name for name in names if isinstance(name, str) and name == Path(name).name and not name.startswith(".")]
+    """Only plain file names of this folder or of its review folder: an edited manifest can never
+    make a run delete anything elsewhere (``../x``, ``/etc/x``) or touch the lock and cache."""
+    return [name for name in names if isinstance(name, str) and _own_file(name)]
+
+
+def _own_file(name: str) -> bool:
+    path = Path(name)
+    folder_ok = path.parent == Path(".") or path.parent == Path(REVIEW_FOLDER)
+    return folder_ok and path.as_posix() == name and path.name not in ("", "..") and not path.name.startswith(".")
 
 
 def retire(

@@ -15,7 +15,8 @@ from typing import Mapping, Sequence
 from translate import TOOL_NAME, __version__
 from translate.documents import DocumentError, shown
 from translate.model_files import ModelFiles
-from translate.pipeline import DocumentResult
+from translate.outputs.corpus_files import BELOW_MIN_SCORE, UNALIGNED, filter_pairs
+from translate.pipeline import DocumentResult, SentencePair
 from translate.translation import TranslationStats
 
 
@@ -32,13 +33,17 @@ def build_manifest(
     stale_outputs: Sequence[str] = (),
     xml_replacements: Mapping[str, int] | None = None,
     simplified: Mapping[str, int] | None = None,
-) -> str:
-    """The manifest as JSON text. ``documents`` pairs each written document with its file names;
-    ``xml_replacements`` counts, by document name, characters XML forbids that became U+FFFD;
-    ``simplified``, segments whose inline formatting the translated document could not carry
-    (only documents whose translated document was written are in it)."""
+    min_score: float | None = None,
+) -> dict:
+    """The manifest (``manifest_text`` writes it). ``documents`` pairs each written document with
+    its file names; ``xml_replacements`` counts, by document name, characters XML forbids that
+    became U+FFFD; ``simplified``, segments whose inline formatting the translated document could
+    not carry (only documents whose translated document was written are in it); with
+    ``min_score``, the pairs the filtered corpus keeps and drops are counted, overall and per
+    document."""
     results = [result for result, _ in documents]
-    bead_types = Counter(pair.kind for result in results for pair in result.pairs)
+    all_pairs = [pair for result in results for pair in result.pairs]
+    bead_types = Counter(pair.kind for pair in all_pairs)
     manifest = {
         "tool": {"name": TOOL_NAME, "version": __version__},
         "model": {"id": model.requested, "revision": model.revision, "sha256": model.fingerprint, "backend": backend},
@@ -48,12 +53,13 @@ def build_manifest(
             "failed_documents": len(failures),
             "paragraphs": sum(len(result.paragraphs) for result in results),
             "sentences": {
-                "fr": sum(len(pair.src_ids) for result in results for pair in result.pairs),
-                "en": sum(len(pair.tgt_ids) for result in results for pair in result.pairs),
+                "fr": sum(len(pair.src_ids) for pair in all_pairs),
+                "en": sum(len(pair.tgt_ids) for pair in all_pairs),
             },
             "pairs": sum(bead_types.values()),
             "pairs_by_bead_type": dict(sorted(bead_types.items())),
         },
+        **({"filtered": _filter_record(all_pairs, min_score)} if min_score is not None else {}),
         "translation": {**asdict(stats), "bounded_pieces": len(stats.bounded_pieces)},
         "documents": [
             {
@@ -62,6 +68,8 @@ def build_manifest(
                 "outputs": outputs,
                 "paragraphs": len(result.paragraphs),
                 "pairs": len(result.pairs),
+                "pairs_by_bead_type": dict(sorted(Counter(pair.kind for pair in result.pairs).items())),
+                **({"filtered": _filter_record(result.pairs, min_score)} if min_score is not None else {}),
                 "format": _format_record(result, outputs, (simplified or {}).get(result.name)),
                 "input_repairs": result.notes,
                 "xml_replacements": (xml_replacements or {}).get(result.name, 0),
@@ -76,7 +84,21 @@ def build_manifest(
         ],
         "wall_seconds": round(wall_seconds, 3),
     }
+    return manifest
+
+
+def manifest_text(manifest: dict) -> str:
     return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+
+
+def _filter_record(pairs: Sequence[SentencePair], min_score: float) -> dict:
+    """What ``--min-score`` kept of ``pairs`` and why it dropped the rest."""
+    kept, dropped = filter_pairs(pairs, min_score)
+    return {
+        "min_score": min_score,
+        "pairs_kept": len(kept),
+        "pairs_dropped": {reason: dropped[reason] for reason in (UNALIGNED, BELOW_MIN_SCORE)},
+    }
 
 
 def _format_record(result: DocumentResult, outputs: Sequence[str], simplified: int | None) -> dict:
