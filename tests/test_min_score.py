@@ -56,7 +56,7 @@ def test_the_cli_writes_the_filtered_corpus_and_counts_what_it_kept(tmp_path: Pa
     unaligned = sum(1 for row in pairs if not row[1] or not row[2])
     counts = {"min_score": 0.3, "pairs_kept": len(expected_kept), "pairs_dropped": {}}
     counts["pairs_dropped"] = {"unaligned": unaligned, "below_min_score": len(pairs) - unaligned - len(expected_kept)}
-    assert record["counts"]["filtered"] == counts == record["documents"][0]["filtered"]
+    assert record["filtered"] == counts == record["documents"][0]["filtered"]
     assert [row.split("\t") for row in lines(out_dir / "a.filtered.fr-en.tsv")[1:]] == expected_kept
     assert lines(out_dir / "corpus.filtered.fr") == [row[1] for row in expected_kept]
     assert {"corpus.filtered.fr", "corpus.filtered.en", "corpus.filtered.tmx"} <= set(record["corpus_outputs"])

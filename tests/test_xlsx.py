@@ -95,8 +95,8 @@ def test_scores_are_coloured_by_band_and_unaligned_rows_marked_first(workbook_by
     assert rules[f"D2:D{last}"] == [(unaligned, True)]
     assert rules[f"G2:G{last}"] == [
         (unaligned, True),
-        ("$G2<0.5", True),
-        ("AND($G2>=0.5,$G2<0.8)", True),
+        ("$G2<0.75", True),
+        ("AND($G2>=0.75,$G2<0.8)", True),
         ("$G2>=0.8", True),
     ]
     fills = [rule.dxf.fill.bgColor.rgb for entry in formatting if str(entry.sqref)[0] == "G" for rule in entry.rules]

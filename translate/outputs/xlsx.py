@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from aligned.review import HIGH_SCORE, SUSPECT_SCORE
 from translate import TOOL_NAME
 from translate.outputs.xml_text import xml_safe
 from translate.pipeline import SentencePair
@@ -44,8 +45,9 @@ _MAX_TITLE = 31  # UTF-16 code units of a sheet title
 _TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 TRUNCATED = "\u2026"  # ends a cell cut to MAX_CELL_CHARS
 
-# Score bands of the review: below LOW is probably wrong, LOW to HIGH worth a look, HIGH and above fine.
-LOW, HIGH = 0.5, 0.8
+# The review page's score bands (``aligned.review``, where they are measured): below LOW worth a
+# person's look, LOW to HIGH probably right, HIGH and above right 95% of the time.
+LOW, HIGH = SUSPECT_SCORE, HIGH_SCORE
 _RED = ("FFC7CE", "9C0006")  # (fill, font): Excel's own "Bad", "Neutral", "Good" styles
 _AMBER = ("FFEB9C", "9C5700")
 _GREEN = ("C6EFCE", "006100")

@@ -1,0 +1,113 @@
+"""``review/NAME.html`` for each document and ``review/index.html``: the run's pages for people.
+
+The pages themselves are drawn by ``aligned.review`` (the aligner's own CLI gives the same page);
+this module only says what a translation run shows on them: the pairs of each document, the
+run's provenance from the manifest (model, revision, backend, compute type, beam, unit), what
+was repaired in the input or looked wrong about it, and the scores when references were given.
+Everything shown comes from the manifest and the results, so the pages never disagree with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+from urllib.parse import quote
+
+from aligned.review import IndexEntry, ReviewRow, render_index, render_page
+from translate.pipeline import DocumentResult, SentencePair
+
+REVIEW_FOLDER = "review"
+INDEX_PAGE = "index.html"  # a document called "index" is renamed by ``outputs.names`` (reserved)
+
+
+def review_files(
+    out_dir: Path,
+    documents: Sequence[DocumentResult],
+    manifest: Mapping,
+    scores: Mapping[str, Mapping[str, float]],
+) -> dict[Path, str]:
+    """Each document's page and the index, by path. ``manifest`` is the run's manifest as a
+    dict; ``scores`` maps a document's name to its metrics (empty without --reference)."""
+    folder = out_dir / REVIEW_FOLDER
+    records = {record.get("name"): record for record in manifest.get("documents", [])}
+    run = run_facts(manifest)
+    pages: dict[Path, str] = {}
+    entries = []
+    for document in documents:
+        rows = [review_row(pair) for pair in document.pairs]
+        record = records.get(document.name, {})
+        facts = [("source", document.source), *run, *_document_facts(record)]
+        pages[folder / page_name(document.name)] = render_page(
+            document.name, rows, facts, document_notes(document, record), back_link=INDEX_PAGE
+        )
+        entries.append(IndexEntry.of(document.name, page_href(document.name), rows, scores.get(document.name)))
+    pages[folder / INDEX_PAGE] = render_index("Review: " + _title(manifest), entries, run, _failures(manifest))
+    return pages
+
+
+def review_row(pair: SentencePair) -> ReviewRow:
+    return ReviewRow(pair.paragraph, pair.src_ids, pair.tgt_ids, pair.fr, pair.en, pair.score, pair.segment)
+
+
+def page_name(name: str) -> str:
+    return f"{name}.html"
+
+
+def page_href(name: str) -> str:
+    """The page's address relative to the index: the name percent-encoded, so that a name with
+    ``#``, ``?``, ``%`` or ``:`` still links to its own file (and can never be a scheme)."""
+    return quote(page_name(name), safe="")
+
+
+def run_facts(manifest: Mapping) -> list[tuple[str, str]]:
+    """What made the pairs: model and revision, backend, compute type, beam, unit, dictionary
+    and --min-score when set, and the tool's version."""
+    model = manifest.get("model", {})
+    settings = manifest.get("settings", {})
+    tool = manifest.get("tool", {})
+    facts = [
+        ("model", str(model.get("id", "?"))),
+        ("revision", str(model.get("revision") or "local files")),
+        ("backend", str(model.get("backend", "?"))),
+        ("compute type", str(settings.get("compute_type") or "float32 (transformers)")),
+        ("beam", str(settings.get("beam", "?"))),
+        ("unit", str(settings.get("unit", "?"))),
+    ]
+    if settings.get("dictionary"):
+        facts.append(("dictionary", str(settings["dictionary"])))
+    if settings.get("min_score") is not None:
+        facts.append(("min score", str(settings["min_score"])))
+    if tool:
+        facts.append(("made by", f"{tool.get('name', '?')} {tool.get('version', '')}".strip()))
+    return facts
+
+
+def document_notes(document: DocumentResult, record: Mapping) -> list[str]:
+    """What the reader must know before trusting the pairs: repairs made to the input, a text
+    that did not look French, characters replaced in the XML files."""
+    notes = [f"input repaired: {note}" for note in record.get("input_repairs", document.notes)]
+    flag = record.get("language_flag", document.language_flag)
+    if flag:
+        notes.append(f"language: {flag}")
+    if record.get("xml_replacements"):
+        notes.append(f"{record['xml_replacements']} character(s) that XML forbids were written as U+FFFD in the TMX")
+    return notes
+
+
+def _document_facts(record: Mapping) -> list[tuple[str, str]]:
+    facts = []
+    if "paragraphs" in record:
+        facts.append(("paragraphs", str(record["paragraphs"])))
+    segments = record.get("format", {}).get("segments_by_kind", {})
+    if len(segments) > 1 or set(segments) - {"paragraph"}:
+        facts.append(("segments", ", ".join(f"{kind} {count}" for kind, count in segments.items())))
+    return facts
+
+
+def _title(manifest: Mapping) -> str:
+    counts = manifest.get("counts", {})
+    return f"{counts.get('documents', 0)} document(s), {counts.get('pairs', 0)} pairs"
+
+
+def _failures(manifest: Mapping) -> list[str]:
+    return [f"not translated: {failure.get('reason', failure.get('name'))}" for failure in manifest.get("failed", [])]
