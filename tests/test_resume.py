@@ -29,11 +29,14 @@ def documents(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def corpus_bytes(out_dir: Path) -> dict[str, bytes]:
-    """Every corpus file (not the manifest, which records wall time and cache use)."""
+    """Every corpus file and review page (not the manifest, which records wall time and cache use)."""
     names = [f"{stem}{suffix}" for stem in ("a", "b") for suffix in document_suffixes(DEFAULT_FORMATS)] + [
         "corpus.fr",
         "corpus.en",
         "corpus.tmx",
+        "review/a.html",
+        "review/b.html",
+        "review/index.html",
     ]
     return {name: (out_dir / name).read_bytes() for name in names}
 
