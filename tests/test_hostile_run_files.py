@@ -218,16 +218,18 @@ def test_rerun_with_fewer_formats_removes_what_it_no_longer_writes(
     assert result.status == 0, result.stderr
     assert sorted(p.name for p in out_dir.glob("good.*")) == ["good.fr-en.tsv", "good.paragraphs.fr-en.tsv"]
     assert not list(out_dir.glob("corpus.*"))
+    assert not (out_dir / "review" / "good.html").exists() and not (out_dir / "review" / "index.html").exists()
     assert (
-        "translate: warning: removed 7 file(s) of an earlier run that this run no longer writes (good.fr, good.en, "
+        "translate: warning: removed 9 file(s) of an earlier run that this run no longer writes (good.fr, good.en, "
         "good.jsonl ...)" in result.stderr.splitlines()
     )
     # other.txt was not part of this run: its files stay, flagged, and stay flagged on the next run.
     stale = ["other.paragraphs.fr-en.tsv", "other.fr-en.tsv", "other.fr", "other.en", "other.jsonl", "other.tmx"]
+    stale.append("review/other.html")
     assert manifest(out_dir)["stale_outputs"] == stale
     assert all((out_dir / name).exists() for name in stale)
     assert (
-        "translate: warning: 6 file(s) of earlier runs were not refreshed by this run (other.paragraphs.fr-en.tsv, "
+        "translate: warning: 7 file(s) of earlier runs were not refreshed by this run (other.paragraphs.fr-en.tsv, "
         "other.fr-en.tsv, other.fr ...); listed as stale_outputs in manifest.json" in result.stderr.splitlines()
     )
     assert translate_into(capsys, out_dir, tiny_model, inputs / "good.txt", extra=("--formats", "tsv")).status == 0

@@ -341,7 +341,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
             "(translations come from the cache)"
         ) from None
-    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale)
+    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale, options.formats)
     _summary(
         [result for result, _ in published.documents], failures, stats, engine, out_dir, time.monotonic() - started
     )
@@ -376,7 +376,13 @@ def _xml_replacements(result: DocumentResult, formats: Sequence[str]) -> int:
 
 
 def _report_outcome(
-    written, stats, xml_replaced: dict[str, int], simplified: dict[str, int], removed: list[str], stale: list[str]
+    written,
+    stats,
+    xml_replaced: dict[str, int],
+    simplified: dict[str, int],
+    removed: list[str],
+    stale: list[str],
+    formats: Sequence[str],
 ) -> None:
     """Warnings about what came out: flags, simplified formatting, bounded pieces, replaced
     characters, retired files."""
@@ -388,11 +394,12 @@ def _report_outcome(
                 f"{result.source}: inline formatting simplified in {simplified[result.name]} segment(s) of the "
                 f"translated document (README: what each format keeps); counted in manifest.json"
             )
+    xml_files = " and ".join(label for fmt, label in (("tmx", "TMX files"), ("xlsx", "workbook")) if fmt in formats)
     for name, count in xml_replaced.items():
         if count:
             _warn(
-                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the TMX and "
-                "XLSX files; counted in manifest.json"
+                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the {xml_files}; "
+                "counted in manifest.json"
             )
     if stats.bounded_pieces:
         _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")

@@ -87,9 +87,10 @@ def publish_documents(
 
 
 def publish_review(out_dir: Path, published: Published, manifest: Mapping, on_failure: Fail) -> list[str]:
-    """``review/NAME.html`` for every document written and ``review/index.html``; their names
-    relative to ``out_dir`` (none when they could not be written)."""
-    from translate.outputs.review import review_files
+    """``review/NAME.html`` for every document written, added to that document's files (so a
+    later run treats it like the document's other files), and ``review/index.html``, whose name
+    is returned (none when the pages could not be written)."""
+    from translate.outputs.review import INDEX_PAGE, page_name, review_files
 
     pages = review_files(out_dir, [result for result, _ in published.documents], manifest, published.scores)
     try:
@@ -98,7 +99,9 @@ def publish_review(out_dir: Path, published: Published, manifest: Mapping, on_fa
     except OSError as error:
         on_failure(_run_file_failure("review", "review pages", out_dir / REVIEW_FOLDER, error))
         return []
-    return [path.relative_to(out_dir).as_posix() for path in pages]
+    for result, outputs in published.documents:
+        outputs.append(f"{REVIEW_FOLDER}/{page_name(result.name)}")
+    return [f"{REVIEW_FOLDER}/{INDEX_PAGE}"]
 
 
 def _document_files(

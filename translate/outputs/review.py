@@ -14,9 +14,9 @@ from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from aligned.review import IndexEntry, ReviewRow, render_index, render_page
+from translate.outputs.folder import REVIEW_FOLDER
 from translate.pipeline import DocumentResult, SentencePair
 
-REVIEW_FOLDER = "review"
 INDEX_PAGE = "index.html"  # a document called "index" is renamed by ``outputs.names`` (reserved)
 
 
@@ -90,7 +90,9 @@ def document_notes(document: DocumentResult, record: Mapping) -> list[str]:
     if flag:
         notes.append(f"language: {flag}")
     if record.get("xml_replacements"):
-        notes.append(f"{record['xml_replacements']} character(s) that XML forbids were written as U+FFFD in the TMX")
+        notes.append(
+            f"{record['xml_replacements']} character(s) that XML forbids were written as U+FFFD in the TMX/XLSX files"
+        )
     return notes
 
 
