@@ -385,7 +385,7 @@ def test_documents_whose_outputs_would_collide_get_distinct_names(tmp_path: Path
             assert name == f"{Path(relative).stem}-{digest}"
         assert_complete(out_dir, name, texts[relative])
     outputs = [output for d in documents for output in d["outputs"]]
-    # Six corpus files each, and the Markdown document's translation (x-HASH.en.md).
-    assert len(outputs) == len({output.casefold() for output in outputs}) == 6 * len(texts) + 1
+    # Six corpus files and a review page each, and the Markdown document's translation (x-HASH.en.md).
+    assert len(outputs) == len({output.casefold() for output in outputs}) == 7 * len(texts) + 1
     assert (out_dir / f"{names['x.md']}.en.md").is_file()
     assert len(lines(out_dir / "corpus.fr")) == sum(len(lines(out_dir / f"{name}.fr")) for name in names.values())
