@@ -389,3 +389,12 @@ def test_documents_whose_outputs_would_collide_get_distinct_names(tmp_path: Path
     assert len(outputs) == len({output.casefold() for output in outputs}) == 7 * len(texts) + 1
     assert (out_dir / f"{names['x.md']}.en.md").is_file()
     assert len(lines(out_dir / "corpus.fr")) == sum(len(lines(out_dir / f"{name}.fr")) for name in names.values())
+
+
+def test_a_document_called_index_does_not_take_the_review_index(tmp_path: Path, tiny_model: Path, capsys) -> None:
+    (tmp_path / "index.txt").write_text("Le sommaire du livre.", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    assert run_translate(capsys, tmp_path / "index.txt", "-o", out_dir, "--model", tiny_model).status == 0
+    name = manifest(out_dir)["documents"][0]["name"]
+    assert name.startswith("index-") and (out_dir / "review" / f"{name}.html").is_file()
+    assert 'href="' + name in (out_dir / "review" / "index.html").read_text(encoding="utf-8")
