@@ -1,0 +1,214 @@
+"""The whole ``translate`` command at the defaults people run, against CTranslate2 called directly.
+
+What a user waits for is the command, not the decoder: process start, model load, tokenizing,
+decoding at beam 4, sentence splitting, alignment (the embedding model included) and writing
+every file. So each system here is its own process, timed from start to exit, with its peak RSS:
+
+- ``translate`` with its defaults (beam 4, ``--compute-type auto``: int8 on this CPU, 8 inputs
+  per batch), and with ``--compute-type float32`` (16 per batch), ``--no-cache`` so that every
+  round does the work;
+- CTranslate2 called directly in its best arrangement at the same type: the converted model,
+  inputs tokenized outside the timing, two one-thread workers (``inter_threads=2``), length-sorted
+  batches of the same size submitted asynchronously, each decoding up to the bound ``translate``
+  gives its longest input (``ceil(1.5 n) + 10``): the same decoding work, with nothing else;
+- transformers ``generate`` one paragraph at a time (the naive loop), on the small job only.
+
+The model is opus-mt-fr-en's shape with random weights and ``</s>`` suppressed
+(``throughput.build_model``), so every output runs to its bound in every system: the work is the
+same everywhere, and heavier than a real translation (1.5x the input instead of about 1.1x). The
+paragraphs are FLORES-200 devtest French cut into pieces of exactly ``TOKENS`` model tokens, 16
+per document: with inputs of unequal length and outputs that never end, ``translate`` would
+decode each shorter input twice (under its batch's bound, then under its own, which a real
+translation that ends never needs), and the comparison would be about that, not about speed.
+The CTranslate2 conversion is made once before timing (a user pays it once per model).
+
+Run (after ``pip install -e .``; the 256-paragraph job takes about half an hour on 2 cores):
+    python benchmarks/defaults.py [--paragraphs 16 256] [--rounds 1] [--work DIR] [--write docs/speed.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+from harness import shaped_model  # noqa: E402
+from throughput import flores_paragraphs  # noqa: E402
+
+from translate.cli import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
+
+PER_DOCUMENT = 16
+TOKENS = 120  # per input, end-of-sentence included: a FLORES paragraph averages about 150
+SYSTEMS = {
+    "translate": "translate, defaults (int8)",
+    "translate-float32": "translate --compute-type float32",
+    "ct2-int8": "CTranslate2 direct, int8",
+    "ct2-float32": "CTranslate2 direct, float32",
+    "naive": "transformers, one paragraph at a time",
+}
+TRANSLATE = [sys.executable, "-m", "translate"]  # the installed command, run by this Python
+NAIVE_LIMIT = 16  # the naive loop runs on small jobs only: it would take hours on the large one
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    options.add_argument("--paragraphs", type=int, nargs="+", default=[16, 256], help="job sizes (default 16 256)")
+    options.add_argument("--rounds", type=int, default=1, help="timed rounds per system (median kept)")
+    options.add_argument("--work", type=Path, help="keep the model and its conversions here")
+    options.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page")
+    options.add_argument("--direct", help=argparse.SUPPRESS)  # worker: "TYPE:FOLDER:MODEL"
+    args = options.parse_args()
+    if args.direct:
+        return _direct(*args.direct.split(":", 2))
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        model = shaped_model(work).directory
+        env = {**os.environ, "TRANSLATE_CT2_CACHE": str(work / "ct2")}
+        pieces = _equal_pieces(model, max(args.paragraphs))
+        rows = []
+        for size in args.paragraphs:
+            inputs = _documents(work / f"in-{size}", pieces[:size])
+            _warm(inputs, model, work, env)
+            for system in SYSTEMS:
+                if system == "naive" and size > NAIVE_LIMIT:
+                    continue
+                runs = [_run(system, inputs, model, work, env) for _ in range(args.rounds)]
+                seconds = sorted(run[0] for run in runs)[len(runs) // 2]
+                rows.append((size, system, seconds, max(run[1] for run in runs)))
+                print(f"{size} {system}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    note = (
+        f"Paragraphs of {TOKENS} tokens of FLORES French, {PER_DOCUMENT} per document, beam 4, outputs to the "
+        "length bound, "
+        f"{args.rounds} round(s) per system (median), each system a fresh process timed start to exit."
+    )
+    with tables_into(args.write, "defaults.py", note):
+        print("| paragraphs | system | seconds | peak RSS GB | speed vs CTranslate2 direct (same type) | vs naive |")
+        print("|--:|---|--:|--:|--:|--:|")
+        times = {(size, system): seconds for size, system, seconds, _ in rows}
+        for size, system, seconds, rss in rows:
+            direct = times.get((size, "ct2-float32" if "float32" in system else "ct2-int8"))
+            naive = times.get((size, "naive"))
+            versus_direct = f"{direct / seconds:.2f}x" if direct and system.startswith("translate") else ""
+            versus_naive = f"{naive / seconds:.2f}x" if naive else ""
+            figures = f"{seconds:.1f} | {rss / 2**30:.2f} | {versus_direct} | {versus_naive}"
+            print(f"| {size} | {SYSTEMS[system]} | {figures} |")
+
+
+def _equal_pieces(model: Path, count: int) -> list[str]:
+    """``count`` paragraphs of FLORES French that each tokenize to exactly ``TOKENS`` tokens."""
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(model)
+    ids = [token for paragraph in flores_paragraphs() for token in tokenizer(paragraph)["input_ids"][:-1]]
+    pieces = []
+    for start in range(0, len(ids) - TOKENS, TOKENS - 1):
+        text = tokenizer.decode(ids[start : start + TOKENS - 1], skip_special_tokens=True).strip()
+        if len(tokenizer(text)["input_ids"]) == TOKENS:  # a piece must tokenize back to its length
+            pieces.append(text)
+        if len(pieces) == count:
+            return pieces
+    raise SystemExit(f"FLORES devtest gives only {len(pieces)} pieces of {TOKENS} tokens; ask for fewer")
+
+
+def _documents(folder: Path, paragraphs: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(paragraphs), PER_DOCUMENT):
+        text = "\n\n".join(paragraphs[start : start + PER_DOCUMENT]) + "\n"
+        (folder / f"doc{start // PER_DOCUMENT:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _warm(inputs: Path, model: Path, work: Path, env: dict) -> None:
+    """Convert the model for both types before timing (once per model in a user's life)."""
+    first = sorted(inputs.iterdir())[0]
+    for kind in ("auto", "float32"):
+        command = [*TRANSLATE, str(first), "-o", str(work / "warm"), "--model", str(model), "--quiet", "--no-cache"]
+        subprocess.run([*command, "--compute-type", kind], env=env, check=True, capture_output=True)
+
+
+def _run(system: str, inputs: Path, model: Path, work: Path, env: dict) -> tuple[float, int]:
+    """(seconds from start to exit, peak RSS in bytes) of one system's process."""
+    if system.startswith("translate"):
+        command = [*TRANSLATE, str(inputs), "-o", str(work / "out"), "--model", str(model), "--quiet", "--no-cache"]
+        command += ["--compute-type", "float32"] if system.endswith("float32") else []
+    else:
+        kind = {"ct2-int8": "int8", "ct2-float32": "float32", "naive": "naive"}[system]
+        command = [sys.executable, __file__, "--direct", f"{kind}:{inputs}:{model}"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"{system} failed: {process.stderr.read().decode()[-2000:]}")
+    reported = process.stdout.read().decode().strip()
+    if reported:  # the direct systems time their decoding only, not their imports and load
+        seconds = json.loads(reported)["seconds"]
+    return seconds, usage.ru_maxrss * 1024
+
+
+def _bound(tokens: int) -> int:
+    """translate's output bound for an input of ``tokens`` tokens (translate/length_policy.py)."""
+    return math.ceil(1.5 * tokens) + 10
+
+
+def _direct(kind: str, inputs: str, model: str) -> None:
+    """Worker: decode every paragraph of ``inputs`` directly, print {"seconds": decoding time}."""
+    from transformers import MarianTokenizer
+
+    from translate.model_files import resolve_model
+    from translate.paragraphs import split_paragraphs
+
+    paragraphs = [p for path in sorted(Path(inputs).iterdir()) for p in split_paragraphs(path.read_text("utf-8"))]
+    tokenizer = MarianTokenizer.from_pretrained(model)
+    ids = tokenizer(paragraphs)["input_ids"]
+    if kind == "naive":
+        import torch
+        from transformers import MarianMTModel
+
+        marian = MarianMTModel.from_pretrained(model).eval()
+        started = time.perf_counter()
+        with torch.inference_mode():
+            for paragraph, tokens in zip(paragraphs, ids):
+                batch = tokenizer([paragraph], return_tensors="pt")
+                output = marian.generate(**batch, num_beams=4, max_new_tokens=_bound(len(tokens)), max_length=None)
+                tokenizer.batch_decode(output, skip_special_tokens=True)
+        print(json.dumps({"seconds": time.perf_counter() - started}))
+        return
+    import ctranslate2
+
+    from translate.backends.ctranslate2_backend import converted_model
+
+    translator = ctranslate2.Translator(
+        str(converted_model(resolve_model(model), kind)), compute_type=kind, inter_threads=2, intra_threads=1
+    )
+    sources = [tokenizer.convert_ids_to_tokens(tokens) for tokens in ids]
+    order = sorted(range(len(sources)), key=lambda index: -len(sources[index]))
+    size = INT8_BATCH_SIZE if kind == "int8" else BATCH_SIZE
+    batches = [order[start : start + size] for start in range(0, len(order), size)]
+    started = time.perf_counter()
+    futures = [
+        translator.translate_batch(
+            [sources[index] for index in batch],
+            beam_size=4,
+            # translate's backend leaves transformers' forced final </s> out of the decoding: one step less.
+            max_decoding_length=_bound(len(sources[batch[0]])) - 1,
+            max_input_length=0,
+            asynchronous=True,
+        )
+        for batch in batches
+    ]
+    for future in (future for batch in futures for future in batch):
+        future.result()
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+if __name__ == "__main__":
+    main()
