@@ -2,13 +2,15 @@
 
 The aligner, the pipeline, the evaluation and the benchmarks share this one type. A bead is a
 named tuple, so ``src, tgt, score = bead`` works and scoring code can take plain
-``(src_ids, tgt_ids)`` pairs as well.
+``(src_ids, tgt_ids)`` pairs as well. ``SentencePair`` is a bead with its text, as every file
+and page that people read shows it (``translate``'s corpus files, the review pages).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,3 +90,30 @@ def read_beads(path: Path | str) -> list[Bead]:
             except ValueError as error:
                 raise InputError(f"{path}:{number}: {error}") from None
     return beads
+
+
+@dataclass(frozen=True)
+class SentencePair:
+    """A bead with its sentences: ids count through the whole document on each side, ``fr`` and
+    ``en`` are the sentences joined by spaces (either side may be empty), ``score`` the aligner's
+    confidence for a match and 0.0 for an unaligned sentence. ``segment`` is the kind of segment
+    of a formatted document (heading, cell, cue ...; None for plain text), ``cues`` the subtitle
+    cue numbers of that segment."""
+
+    paragraph: int
+    src_ids: tuple[int, ...]
+    tgt_ids: tuple[int, ...]
+    fr: str
+    en: str
+    score: float
+    segment: str | None = None
+    cues: tuple[int, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """The bead's shape: "1-1", "2-1", "1-0", "0-1" ..."""
+        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
+
+    @property
+    def unaligned(self) -> bool:
+        return not self.src_ids or not self.tgt_ids

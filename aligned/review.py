@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .beads import Bead
+from .beads import Bead, SentencePair
 
 #: A match scoring below this is suspect (as is every unaligned bead). The scores are not spread
 #: over (0, 1): on Text+Berg and FLORES documents every match bead scored between 0.65 and 0.95.
@@ -47,41 +47,17 @@ CSP = (
 )
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """One bead as the page shows it: sentence ids count through the whole text; ``score`` is
-    the aligner's confidence for a match and 0.0 for an unaligned sentence; ``segment`` is the
-    kind of segment of a formatted document (heading, cell, cue ...), shown small."""
+def is_suspect(pair: SentencePair) -> bool:
+    """Worth a person's look: unaligned, or a match scoring below ``SUSPECT_SCORE``."""
+    return pair.unaligned or _finite(pair.score) < SUSPECT_SCORE
 
-    paragraph: int
-    src_ids: tuple[int, ...]
-    tgt_ids: tuple[int, ...]
-    fr: str
-    en: str
-    score: float
-    segment: str | None = None
 
-    @property
-    def kind(self) -> str:
-        """The bead's shape: "1-1", "2-1", "1-0", "0-1" ..."""
-        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
-
-    @property
-    def unaligned(self) -> bool:
-        return not self.src_ids or not self.tgt_ids
-
-    @property
-    def suspect(self) -> bool:
-        """Worth a person's look: unaligned, or a match scoring below ``SUSPECT_SCORE``."""
-        return self.unaligned or _finite(self.score) < SUSPECT_SCORE
-
-    @property
-    def band(self) -> str:
-        """The colour band of the score: "none" (unaligned), "low", "mid" or "high"."""
-        if self.unaligned:
-            return "none"
-        score = _finite(self.score)
-        return "low" if score < SUSPECT_SCORE else "mid" if score < HIGH_SCORE else "high"
+def band(pair: SentencePair) -> str:
+    """The colour band of a pair's score: "none" (unaligned), "low", "mid" or "high"."""
+    if pair.unaligned:
+        return "none"
+    score = _finite(pair.score)
+    return "low" if score < SUSPECT_SCORE else "mid" if score < HIGH_SCORE else "high"
 
 
 @dataclass(frozen=True)
@@ -97,15 +73,15 @@ class IndexEntry:
     scores: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, name: str, href: str, rows: Sequence[ReviewRow], scores: Mapping[str, float] | None = None):
+    def of(cls, name: str, href: str, rows: Sequence[SentencePair], scores: Mapping[str, float] | None = None):
         """The entry of a page made of ``rows``."""
         one_to_one = sum(row.kind == "1-1" for row in rows) / len(rows) if rows else 0.0
-        return cls(name, href, len(rows), one_to_one, sum(row.suspect for row in rows), dict(scores or {}))
+        return cls(name, href, len(rows), one_to_one, sum(is_suspect(row) for row in rows), dict(scores or {}))
 
 
 def review_rows(
     beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], paragraphs: Sequence[int] | None = None
-) -> list[ReviewRow]:
+) -> list[SentencePair]:
     """The rows of an alignment of two sentence lists; ``paragraphs`` gives each source
     sentence's paragraph (a target-only bead is put in the paragraph of the source sentence
     before it), all 0 when not given."""
@@ -114,13 +90,13 @@ def review_rows(
         if bead.src and paragraphs is not None:
             paragraph = paragraphs[bead.src[0]]
         text = " ".join(src[i] for i in bead.src), " ".join(tgt[j] for j in bead.tgt)
-        rows.append(ReviewRow(paragraph, tuple(bead.src), tuple(bead.tgt), *text, float(bead.score)))
+        rows.append(SentencePair(paragraph, tuple(bead.src), tuple(bead.tgt), *text, float(bead.score)))
     return rows
 
 
 def render_page(
     title: str,
-    rows: Sequence[ReviewRow],
+    rows: Sequence[SentencePair],
     facts: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
     back_link: str | None = None,
@@ -239,10 +215,10 @@ def _column_heads(src_lang: str, tgt_lang: str) -> str:
     )
 
 
-def _row(index: int, row: ReviewRow, src_lang: str, tgt_lang: str) -> str:
+def _row(index: int, row: SentencePair, src_lang: str, tgt_lang: str) -> str:
     """One bead as static markup. The data attributes are what the script filters on and what
     the flagged-rows TSV holds; the texts are read back from the cells."""
-    classes = "r" + (" u" if row.unaligned else " m" if row.kind != "1-1" else "") + (" s" if row.suspect else "")
+    classes = "r" + (" u" if row.unaligned else " m" if row.kind != "1-1" else "") + (" s" if is_suspect(row) else "")
     segment = f"<small>{_e(row.segment)}</small>" if row.segment else ""
     score = "&ndash;" if row.unaligned else f"{_finite(row.score):.2f}"
     return (
@@ -253,7 +229,7 @@ def _row(index: int, row: ReviewRow, src_lang: str, tgt_lang: str) -> str:
         f'<span class="b">{row.kind}</span>'
         f'<div class="t" lang="{_e(src_lang)}">{_e(row.fr)}</div>'
         f'<div class="t" lang="{_e(tgt_lang)}">{_e(row.en)}</div>'
-        f'<span class="sc {row.band}" title="score {_e(row.score)}">{score}</span>'
+        f'<span class="sc {band(row)}" title="score {_e(row.score)}">{score}</span>'
         f'<input type="checkbox" class="f" aria-label="flag pair {index}" title="flag this pair">'
         "</div>"
     )
@@ -273,7 +249,7 @@ def _span(ids: Sequence[int]) -> str:
     return ",".join(map(str, ids))
 
 
-def _histogram(rows: Sequence[ReviewRow]) -> str:
+def _histogram(rows: Sequence[SentencePair]) -> str:
     """The scores of the matches in bins over 0..1, unaligned beads in a bar of their own, as
     inline SVG with a tooltip per bar; the caption counts the kinds and the suspects."""
     bins = [0] * HISTOGRAM_BINS
@@ -323,7 +299,7 @@ def _bar(x: float, count: int, tallest: int, bottom: int, height: int, band: str
     )
 
 
-def _summary(rows: Sequence[ReviewRow]) -> str:
+def _summary(rows: Sequence[SentencePair]) -> str:
     """'12 pairs: 1-1 9 · 2-1 1 · 1-0 2; 3 suspect', kinds from 1-1 through merges to unaligned."""
     kinds = Counter(row.kind for row in rows)
 
@@ -332,7 +308,7 @@ def _summary(rows: Sequence[ReviewRow]) -> str:
         return (kind != "1-1", src == 0 or tgt == 0, src + tgt, -src)
 
     listed = " &middot; ".join(f'<span class="kind">{kind}</span> {kinds[kind]}' for kind in sorted(kinds, key=order))
-    suspects = sum(row.suspect for row in rows)
+    suspects = sum(is_suspect(row) for row in rows)
     return (
         f"{len(rows)} pairs{': ' + listed if listed else ''}; <b>{suspects} suspect</b> "
         f"(unaligned, or a match scoring below {SUSPECT_SCORE:.2f})"

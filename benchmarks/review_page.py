@@ -36,7 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 
-from aligned.review import HIGH_SCORE, SUSPECT_SCORE, ReviewRow, render_page  # noqa: E402
+from aligned.beads import SentencePair  # noqa: E402
+from aligned.review import HIGH_SCORE, SUSPECT_SCORE, render_page  # noqa: E402
 from eval.datasets import flores_documents  # noqa: E402
 
 SIZES = (1_000, 10_000)
@@ -73,7 +74,7 @@ requestAnimationFrame(function () { setTimeout(function () { done(performance.no
 """
 
 
-def synthetic_rows(count: int, seed: int = 0) -> list[ReviewRow]:
+def synthetic_rows(count: int, seed: int = 0) -> list[SentencePair]:
     """``count`` beads of FLORES sentences: kinds as in ``KINDS``, match scores spread as the
     aligner's (mostly 0.75-0.9, a few lower), about 4 beads per paragraph."""
     documents = flores_documents()
@@ -81,7 +82,7 @@ def synthetic_rows(count: int, seed: int = 0) -> list[ReviewRow]:
     english = [line for document in documents for line in document.eng]
     rng = random.Random(seed)
     kinds, weights = zip(*KINDS)
-    rows: list[ReviewRow] = []
+    rows: list[SentencePair] = []
     src = tgt = paragraph = 0
     for _ in range(count):
         a, b = map(int, rng.choices(kinds, weights)[0].split("-"))
@@ -89,7 +90,7 @@ def synthetic_rows(count: int, seed: int = 0) -> list[ReviewRow]:
         fr = " ".join(french[start : start + a])
         en = " ".join(english[start : start + b])
         score = 0.0 if not a or not b else round(min(0.97, max(0.6, rng.gauss(0.82, 0.045))), 4)
-        rows.append(ReviewRow(paragraph, tuple(range(src, src + a)), tuple(range(tgt, tgt + b)), fr, en, score))
+        rows.append(SentencePair(paragraph, tuple(range(src, src + a)), tuple(range(tgt, tgt + b)), fr, en, score))
         src, tgt = src + a, tgt + b
         paragraph += rng.random() < 0.25
     return rows

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from aligned.beads import SentencePair
 from tests.cli_helpers import lines, manifest, run_translate
 from translate.outputs.corpus_files import corpus_files, document_files, filter_pairs
-from translate.pipeline import DocumentResult, ParagraphResult, SentencePair
+from translate.pipeline import DocumentResult, ParagraphResult
 
 
 def _pair(src: tuple[int, ...], tgt: tuple[int, ...], score: float) -> SentencePair:

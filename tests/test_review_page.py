@@ -11,18 +11,20 @@ import lxml.html
 import pytest
 
 from aligned import Bead
+from aligned.beads import SentencePair
 from aligned.cli import main as align_main
 from aligned.review import (
     HIGH_SCORE,
     SUSPECT_SCORE,
     IndexEntry,
-    ReviewRow,
+    band,
+    is_suspect,
     render_index,
     render_page,
     review_rows,
 )
 from translate.outputs.review import page_href, review_files
-from translate.pipeline import DocumentResult, ParagraphResult, SentencePair
+from translate.pipeline import DocumentResult, ParagraphResult
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -33,11 +35,11 @@ HOSTILE = [
     "]]><!-- comment --><style>body{display:none}</style>",
 ]
 ROWS = [
-    ReviewRow(0, (0,), (0,), "Le chat dort.", "The cat sleeps.", 0.91),
-    ReviewRow(0, (1, 2), (1,), "Il pleut. Il vente.", "It rains and blows.", 0.78, "heading"),
-    ReviewRow(1, (3,), (), "Phrase seule.", "", 0.0),
-    ReviewRow(1, (), (2,), "", "Lonely sentence.", 0.0),
-    ReviewRow(2, (4,), (3,), "Douteux.", "Doubtful.", 0.70),
+    SentencePair(0, (0,), (0,), "Le chat dort.", "The cat sleeps.", 0.91),
+    SentencePair(0, (1, 2), (1,), "Il pleut. Il vente.", "It rains and blows.", 0.78, "heading"),
+    SentencePair(1, (3,), (), "Phrase seule.", "", 0.0),
+    SentencePair(1, (), (2,), "", "Lonely sentence.", 0.0),
+    SentencePair(2, (4,), (3,), "Douteux.", "Doubtful.", 0.70),
 ]
 
 
@@ -56,12 +58,12 @@ def cells(row: lxml.html.HtmlElement) -> tuple[str, str]:
 
 def test_row_properties_follow_the_bands():
     assert [row.kind for row in ROWS] == ["1-1", "2-1", "1-0", "0-1", "1-1"]
-    assert [row.suspect for row in ROWS] == [False, False, True, True, True]
-    assert [row.band for row in ROWS] == ["high", "mid", "none", "none", "low"]
-    at = ReviewRow(0, (0,), (0,), "a", "b", SUSPECT_SCORE)
-    assert not at.suspect and at.band == "mid"
-    assert ReviewRow(0, (0,), (0,), "a", "b", HIGH_SCORE).band == "high"
-    assert ReviewRow(0, (0,), (0,), "a", "b", math.nan).suspect  # a score that is no number is no confidence
+    assert [is_suspect(row) for row in ROWS] == [False, False, True, True, True]
+    assert [band(row) for row in ROWS] == ["high", "mid", "none", "none", "low"]
+    at = SentencePair(0, (0,), (0,), "a", "b", SUSPECT_SCORE)
+    assert not is_suspect(at) and band(at) == "mid"
+    assert band(SentencePair(0, (0,), (0,), "a", "b", HIGH_SCORE)) == "high"
+    assert is_suspect(SentencePair(0, (0,), (0,), "a", "b", math.nan))  # a score that is no number is no confidence
 
 
 def test_one_row_per_bead_in_order_with_its_data():
@@ -88,7 +90,7 @@ def test_one_row_per_bead_in_order_with_its_data():
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_text_is_text_everywhere(hostile):
-    row = ReviewRow(0, (0,), (0,), hostile, hostile, 0.9, segment=hostile)
+    row = SentencePair(0, (0,), (0,), hostile, hostile, 0.9, segment=hostile)
     page = render_page(hostile, [row], facts=[(hostile, hostile)], notes=[hostile], back_link=hostile)
     document = parse(page)
     assert len(document.xpath("//script")) == 1 and len(document.xpath("//style")) == 1 and not document.xpath("//img")
@@ -117,8 +119,8 @@ def test_the_script_and_styles_hold_no_data_and_nothing_is_fetched():
 
 
 def test_histogram_counts_every_bead_once():
-    rows = [ReviewRow(0, (k,), (k,), "a", "b", score) for k, score in enumerate((0.81, 0.84, 0.3, 0.999, 1.0))]
-    rows += [ReviewRow(0, (9,), (), "a", "", 0.0), ReviewRow(0, (), (9,), "", "b", 0.0)]
+    rows = [SentencePair(0, (k,), (k,), "a", "b", score) for k, score in enumerate((0.81, 0.84, 0.3, 0.999, 1.0))]
+    rows += [SentencePair(0, (9,), (), "a", "", 0.0), SentencePair(0, (), (9,), "", "b", 0.0)]
     document = parse(render_page("doc", rows))
     bars = {
         title.text.rsplit(": ", 1)[0]: int(title.text.rsplit(": ", 1)[1])

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ElementTree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aligned.beads import SentencePair
 from translate import TOOL_NAME, __version__
 from translate.outputs.corpus_files import render_tmx
 from translate.outputs.xml_text import xml_safe
-from translate.pipeline import SentencePair
 
 
 def tmx_by_elementtree(pairs: list[SentencePair]) -> str:

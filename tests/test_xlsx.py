@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from aligned.beads import SentencePair
 from translate.outputs import xlsx
 from translate.outputs.xlsx import render_xlsx, sheet_title
-from translate.pipeline import SentencePair
 
 HEADER = ["paragraph", "French ids", "English ids", "kind", "French", "English", "score"]
 FORMULA_LIKE = ["=SUM(A1)", "+33 1 23", "-5 °C", "@home", "\tx", "\rx", "#N/A"]

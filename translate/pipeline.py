@@ -13,29 +13,12 @@ from typing import Callable, NamedTuple
 
 from aligned import Bead, Lexicon, align, split_sentences
 from aligned.aligner import aligner_fingerprint
+from aligned.beads import SentencePair
 from translate.cache import TranslationCache
 from translate.documents import PLAIN_TEXT_OUTPUT, Document, plain_text_rebuild, shown
 from translate.formats import Rebuilt, Segment
 from translate.language import language_flag
 from translate.translation import Translator
-
-
-@dataclass(frozen=True)
-class SentencePair:
-    """One bead of the alignment: French and English sentences (either side may be empty)."""
-
-    paragraph: int
-    src_ids: tuple[int, ...]
-    tgt_ids: tuple[int, ...]
-    fr: str
-    en: str
-    score: float
-    segment: str | None = None  # the kind of a formatted document's segment; None for plain text
-    cues: tuple[int, ...] = ()  # subtitle cue numbers of the segment
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
 
 
 @dataclass

@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from aligned.beads import SentencePair
 from translate import TOOL_NAME, __version__
 from translate.formats import Rebuilt
 from translate.outputs.xml_text import xml_text
-from translate.pipeline import DocumentResult, SentencePair
+from translate.pipeline import DocumentResult
 
 # What each format writes: (file suffix, renderer of a named list of pairs). The names of every
 # document file and corpus file come from here, so that output names are chosen once for all

@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Mapping, Sequence
 
+from aligned.beads import SentencePair
 from translate import TOOL_NAME, __version__
 from translate.documents import DocumentError, shown
 from translate.model_files import ModelFiles
 from translate.outputs.corpus_files import BELOW_MIN_SCORE, UNALIGNED, filter_pairs
-from translate.pipeline import DocumentResult, SentencePair
+from translate.pipeline import DocumentResult
 from translate.translation import TranslationStats
 
 

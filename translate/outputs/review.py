@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
-from aligned.review import IndexEntry, ReviewRow, render_index, render_page
+from aligned.review import IndexEntry, render_index, render_page
 from translate.outputs.folder import REVIEW_FOLDER
-from translate.pipeline import DocumentResult, SentencePair
+from translate.pipeline import DocumentResult
 
 INDEX_PAGE = "index.html"  # a document called "index" is renamed by ``outputs.names`` (reserved)
 
@@ -34,7 +34,7 @@ def review_files(
     pages: dict[Path, str] = {}
     entries = []
     for document in documents:
-        rows = [review_row(pair) for pair in document.pairs]
+        rows = document.pairs
         record = records.get(document.name, {})
         facts = [("source", document.source), *run, *_document_facts(record)]
         pages[folder / page_name(document.name)] = render_page(
@@ -43,10 +43,6 @@ def review_files(
         entries.append(IndexEntry.of(document.name, page_href(document.name), rows, scores.get(document.name)))
     pages[folder / INDEX_PAGE] = render_index("Review: " + _title(manifest), entries, run, _failures(manifest))
     return pages
-
-
-def review_row(pair: SentencePair) -> ReviewRow:
-    return ReviewRow(pair.paragraph, pair.src_ids, pair.tgt_ids, pair.fr, pair.en, pair.score, pair.segment)
 
 
 def page_name(name: str) -> str:

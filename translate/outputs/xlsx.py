@@ -32,10 +32,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from aligned.beads import SentencePair
 from aligned.review import HIGH_SCORE, SUSPECT_SCORE
 from translate import TOOL_NAME
 from translate.outputs.xml_text import xml_safe
-from translate.pipeline import SentencePair
 
 FIXED_TIME = datetime(2000, 1, 1)  # the document's created/modified dates: the file must not depend on the clock
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
