@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sacrebleu
-from matplotlib.figure import Figure  # no pyplot: renders with Agg, leaves the global backend alone
 
 from aligned.textio import write_files_atomically
 from eval.inputs import InputError, read_lines
@@ -111,6 +110,10 @@ def score_documents(documents: Sequence[DocumentForScoring], tokenize: str = "13
 
 def _chart(report: Report) -> bytes:
     """Horizontal bars of per-document BLEU in document order, the overall BLEU as a dashed line."""
+    # Imported here: matplotlib takes 0.3 s to import, and only runs with --reference need it.
+    # No pyplot: a Figure renders with Agg and leaves the global backend alone.
+    from matplotlib.figure import Figure
+
     scored = [d for d in report.documents if not d.error]
     fig = Figure(figsize=(8, 1.2 + 0.22 * max(len(scored), 1)), layout="constrained")
     ax = fig.add_subplot()
