@@ -7,8 +7,9 @@ the statuses a run over many documents adds:
 - 0: every document was written;
 - 1: some documents failed (each named on stderr and in ``manifest.json``), the others were written;
 - 2: the run could not start (an option, the model, the output folder, the cache): nothing was written;
-- 3: a file could not be written during the run (disk full, a read-only file): every file that
-  was written is complete, and the same command resumes from the cache;
+- 3: the run stopped mid-way: a file could not be written (disk full, a read-only file), or work
+  on a Ray cluster failed after its retries; every file that was written is complete, and the
+  same command resumes from the cache;
 - 70: a bug in this program (the line says so; ``TRANSLATE_DEBUG=1`` shows the traceback);
 - 130: interrupted (Ctrl-C or SIGTERM): finished batches are kept in the cache.
 """

@@ -9,7 +9,8 @@ so a pair can be traced back to its sentences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from functools import partial
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from aligned import Bead, Lexicon, align, split_sentences
 from aligned.aligner import aligner_fingerprint
@@ -62,6 +63,7 @@ def translate_documents(
     on_pieces_done: Progress = lambda done, total: None,
     lexicon: Lexicon | None = None,
     on_paragraphs_aligned: Progress = lambda done, total: None,
+    map_alignments: AlignMap | None = None,
 ) -> list[DocumentResult]:
     """Translate all documents' paragraphs in one pool, then align each paragraph's sentences
     (with a French-English dictionary as one more signal, when one is given).
@@ -69,11 +71,14 @@ def translate_documents(
     Like translation, alignment is done once per distinct (French, English) paragraph (a
     document that repeats the same paragraph thousands of times aligns it once) and kept in the
     translator's cache, if it has one, so that a resumed or repeated run does not align again.
+    ``map_alignments`` aligns the paragraphs that are not cached: by default here, one after
+    another (``align_pairs``); ``--engine ray`` gives one that aligns them on a cluster.
     """
     segments_of = [document.segments for document in documents]
     flat = [segment.text for segments in segments_of for segment in segments]
     english = translator.translate(flat, on_pieces_done)
-    alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned)
+    aligning = map_alignments or partial(align_pairs, lexicon=lexicon)
+    alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned, aligning)
     translations = iter(english)
     results = []
     for document, segments in zip(documents, segments_of):
@@ -88,7 +93,7 @@ def translate_documents(
     return results
 
 
-class _Alignment(NamedTuple):
+class Alignment(NamedTuple):
     """One paragraph's sentences and beads, with ids counted from the paragraph's start."""
 
     src: list[str]
@@ -96,29 +101,50 @@ class _Alignment(NamedTuple):
     beads: list[Bead]
 
 
+# Aligns (French, English) paragraphs; yields one Alignment per pair, in order, as each is done.
+AlignMap = Callable[[Sequence[tuple[str, str]]], Iterator[Alignment]]
+
+
+def align_pair(french: str, english: str, lexicon: Lexicon | None) -> Alignment:
+    """Split one paragraph and its translation into sentences and align them."""
+    src = split_sentences(french, "fr")
+    tgt = split_sentences(english, "en")
+    return Alignment(src, tgt, align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon))
+
+
+def align_pairs(pairs: Sequence[tuple[str, str]], lexicon: Lexicon | None) -> Iterator[Alignment]:
+    """The local ``AlignMap``: each pair in this process, one after another."""
+    for french, english in pairs:
+        yield align_pair(french, english, lexicon)
+
+
 def _align_distinct(
-    paragraphs: list[tuple[str, str]], lexicon: Lexicon | None, cache: TranslationCache | None, on_done: Progress
-) -> dict[tuple[str, str], _Alignment]:
+    paragraphs: list[tuple[str, str]],
+    lexicon: Lexicon | None,
+    cache: TranslationCache | None,
+    on_done: Progress,
+    map_alignments: AlignMap,
+) -> dict[tuple[str, str], Alignment]:
     distinct = list(dict.fromkeys(paragraphs))
     aligner = f"{aligner_fingerprint()};dictionary={lexicon.fingerprint if lexicon else None}"
     cached = cache.lookup_alignments(aligner, distinct) if cache else {}
-    alignments = {}
+    alignments = {
+        (french, english): Alignment(split_sentences(french, "fr"), split_sentences(english, "en"), beads)
+        for (french, english), beads in cached.items()
+    }
     on_done(len(cached), len(distinct))
-    for french, english in distinct:
-        src = split_sentences(french, "fr")
-        tgt = split_sentences(english, "en")
-        beads = cached.get((french, english))
-        if beads is None:
-            beads = align(src, tgt, src_lang="fr", tgt_lang="en", lexicon=lexicon)
-            if cache:
-                cache.store_alignment(aligner, (french, english), beads)
-            on_done(1, len(distinct))
-        alignments[(french, english)] = _Alignment(src, tgt, beads)
+    todo = [paragraph for paragraph in distinct if paragraph not in cached]
+    # Each alignment is kept as soon as it comes back, so an interrupted run aligns it only once.
+    for paragraph, alignment in zip(todo, map_alignments(todo)):
+        if cache:
+            cache.store_alignment(aligner, paragraph, alignment.beads)
+        alignments[paragraph] = alignment
+        on_done(1, len(distinct))
     return alignments
 
 
 def _number(
-    alignments: dict[tuple[str, str], _Alignment], paragraphs: list[tuple[Segment, str]], formatted: bool
+    alignments: dict[tuple[str, str], Alignment], paragraphs: list[tuple[Segment, str]], formatted: bool
 ) -> list[ParagraphResult]:
     """A document's paragraphs with sentence ids running through the whole document; the pairs
     of a formatted document say which kind of segment they come from."""
