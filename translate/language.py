@@ -1,4 +1,5 @@
-"""A cheap check that a document is French, so non-French input is flagged rather than hidden.
+"""Cheap checks that a document is French (and a human translation English), so input in another
+language is flagged rather than hidden.
 
 The model translates whatever it is given; a user building a corpus wants to know when a file
 was English, Arabic or only emoji. Function words are a reliable signal on a paragraph or more
@@ -24,6 +25,34 @@ _MARKUP = re.compile(r"<[^<>]{1,200}>|\{\{.*?\}\}|&\w+;")
 
 def language_flag(text: str) -> str | None:
     """None when ``text`` looks French, else a short reason for the manifest."""
+    flag = _script_flag(text)
+    if flag:
+        return flag
+    words, french, english = _function_words(text)
+    if words >= 8 and english > 2 * french:
+        return "looks like English"
+    if words >= 20 and french < 0.05 * words:
+        return "few French function words"
+    return None
+
+
+def english_flag(text: str) -> str | None:
+    """None when ``text`` looks English, else a short reason: the mirror of ``language_flag`` for
+    the human translations ``translate --english`` aligns (a French copy or a German file put in
+    the English folder is a common mistake)."""
+    flag = _script_flag(text)
+    if flag:
+        return flag
+    words, french, english = _function_words(text)
+    if words >= 8 and french > 2 * english:
+        return "looks like French"
+    if words >= 20 and english < 0.05 * words:
+        return "few English function words"
+    return None
+
+
+def _script_flag(text: str) -> str | None:
+    """A reason when ``text`` is no Latin-script prose at all (no letters, another script, markup)."""
     # Counted on the fly, never listed: a 20 MB document must not cost hundreds of MB here.
     letters = latin = 0
     for ch in text:
@@ -36,14 +65,15 @@ def language_flag(text: str) -> str | None:
         return "mostly non-Latin script"
     if len(_MARKUP.sub("", text).strip()) < 0.5 * len(text.strip()):
         return "mostly markup (HTML/XML tags or templates)"
+    return None
+
+
+def _function_words(text: str) -> tuple[int, int, int]:
+    """Words, French function words and English function words in ``text``."""
     words = french = english = 0
     for match in _WORD.finditer(text):
         word = match.group().lower()
         words += 1
         french += word in _FRENCH
         english += word in _ENGLISH
-    if words >= 8 and english > 2 * french:
-        return "looks like English"
-    if words >= 20 and french < 0.05 * words:
-        return "few French function words"
-    return None
+    return words, french, english

@@ -23,8 +23,8 @@ from translate.translation import TranslationStats
 
 def build_manifest(
     *,
-    model: ModelFiles,
-    backend: str,
+    model: ModelFiles | None,
+    backend: str | None,
     settings: dict,
     documents: Sequence[tuple[DocumentResult, list[str]]],
     failures: Sequence[DocumentError],
@@ -35,19 +35,29 @@ def build_manifest(
     xml_replacements: Mapping[str, int] | None = None,
     simplified: Mapping[str, int] | None = None,
     min_score: float | None = None,
+    english: str | None = None,
+    english_sources: Mapping[str, Mapping] | None = None,
 ) -> dict:
     """The manifest (``manifest_text`` writes it). ``documents`` pairs each written document with
     its file names; ``xml_replacements`` counts, by document name, characters XML forbids that
     became U+FFFD; ``simplified``, segments whose inline formatting the translated document could
     not carry (only documents whose translated document was written are in it); with
     ``min_score``, the pairs the filtered corpus keeps and drops are counted, overall and per
-    document."""
+    document. A run aligned with human translations (``translate.english``) has ``english``
+    ("human" or "human+mt-assist") and, by document name, what is known of each English file
+    (``english_sources``: its path, SHA-256 ...); without a model every model field is null."""
     results = [result for result, _ in documents]
     all_pairs = [pair for result in results for pair in result.pairs]
     bead_types = Counter(pair.kind for pair in all_pairs)
     manifest = {
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "model": {"id": model.requested, "revision": model.revision, "sha256": model.fingerprint, "backend": backend},
+        "model": {
+            "id": model.requested if model else None,
+            "revision": model.revision if model else None,
+            "sha256": model.fingerprint if model else None,
+            "backend": backend,
+        },
+        **({"english": english} if english else {}),
         "settings": settings,
         "counts": {
             "documents": len(results),
@@ -75,6 +85,7 @@ def build_manifest(
                 "input_repairs": result.notes,
                 "xml_replacements": (xml_replacements or {}).get(result.name, 0),
                 "language_flag": result.language_flag,
+                **({"english": dict(english_sources[result.name])} if result.name in (english_sources or {}) else {}),
             }
             for result, outputs in documents
         ],

@@ -55,20 +55,29 @@ def page_href(name: str) -> str:
     return quote(page_name(name), safe="")
 
 
+_ENGLISH = {
+    "human": "human translation (--english)",
+    "human+mt-assist": "human translation (--english), machine translation as an aligner signal",
+}
+
+
 def run_facts(manifest: Mapping) -> list[tuple[str, str]]:
-    """What made the pairs: model and revision, backend, compute type, beam, unit, dictionary
-    and --min-score when set, and the tool's version."""
+    """What made the pairs: where the English came from when it is a human translation, the
+    model (revision, backend, compute type, beam, unit) when one ran, dictionary and --min-score
+    when set, and the tool's version."""
     model = manifest.get("model", {})
     settings = manifest.get("settings", {})
     tool = manifest.get("tool", {})
-    facts = [
-        ("model", str(model.get("id", "?"))),
-        ("revision", str(model.get("revision") or "local files")),
-        ("backend", str(model.get("backend", "?"))),
-        ("compute type", str(settings.get("compute_type") or "float32 (transformers)")),
-        ("beam", str(settings.get("beam", "?"))),
-        ("unit", str(settings.get("unit", "?"))),
-    ]
+    facts = [("english", _ENGLISH[manifest["english"]])] if manifest.get("english") in _ENGLISH else []
+    if model.get("id"):  # a run aligned with human translations and no --mt-assist loads no model
+        facts += [
+            ("model", str(model["id"])),
+            ("revision", str(model.get("revision") or "local files")),
+            ("backend", str(model.get("backend", "?"))),
+            ("compute type", str(settings.get("compute_type") or "float32 (transformers)")),
+            ("beam", str(settings.get("beam", "?"))),
+            ("unit", str(settings.get("unit", "?"))),
+        ]
     if settings.get("dictionary"):
         facts.append(("dictionary", str(settings["dictionary"])))
     if settings.get("min_score") is not None:

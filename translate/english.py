@@ -1,0 +1,291 @@
+"""``translate SRC... --english PATH``: parallel corpora from existing human translations.
+
+Each French document is paired with its English translation (same file stem, any input format),
+both are read by the same readers and guards as any input, their sentences are aligned over the
+whole document (``translate.document_alignment``), and the pairs go through the same writers as
+a translated run: per-document files, ``corpus.*``, review pages, ``manifest.json``. No model is
+loaded and the hub is never contacted, unless ``--mt-assist`` asks for machine translations of
+the French sentences as one more signal for the aligner (loaded as a translated run loads it).
+
+What cannot be made from a human translation is refused: ``--formats doc`` (the English
+document already exists) and ``--reference`` (BLEU of a human translation against itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from aligned.lexicon import Lexicon
+from translate.backends import Backend, DecodingSettings
+from translate.backends.loading import load_backend
+from translate.cache import TranslationCache
+from translate.cli import _batch_size, _error, _read_documents, _threads, _warn, finish_run
+from translate.document_alignment import Sentences, align_document, document_result, document_sentences
+from translate.documents import Document, DocumentError, find_documents, read_document, shown
+from translate.errors import StopRun
+from translate.language import english_flag
+from translate.length_policy import OUTPUT_BOUND, LengthPolicy
+from translate.model_files import ModelFiles, resolve_model
+from translate.outputs.corpus_files import DEFAULT_FORMATS, DOCUMENT
+from translate.outputs.folder import earlier_run
+from translate.outputs.manifest import build_manifest
+from translate.outputs.publish import OutputOptions, publish_documents
+from translate.pipeline import DocumentResult
+from translate.progress import Progress
+from translate.translation import TranslationStats, Translator
+
+HUMAN, HUMAN_MT_ASSIST = "human", "human+mt-assist"  # manifest.json's "english"
+# English characters per French character outside this range: a part is likely missing or extra
+# (English runs about 0.9-1.0 times as long as French; FLORES devtest: 0.93).
+LENGTH_RATIO_RANGE = (0.5, 2.0)
+
+
+@dataclass
+class _Pair:
+    """A French document with its English translation, read, and their sentences."""
+
+    french: Document
+    english: Document
+    english_path: Path
+    french_sentences: Sentences
+    english_sentences: Sentences
+
+
+def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon: Lexicon | None) -> int:
+    """The whole run, from reading to the summary line; returns the exit status."""
+    _check_options(args)
+    options = OutputOptions(
+        formats=args.formats or [fmt for fmt in DEFAULT_FORMATS if fmt != DOCUMENT], min_score=args.min_score
+    )
+    documents, failures = _read_documents(args.sources)
+
+    def fail(failure: DocumentError) -> None:
+        failures.append(failure)
+        _error(failure.reason)
+
+    pairs = _pair_documents(documents, [failure.path for failure in failures], args.english, fail)
+    english_records = {pair.french.name: _english_record(pair) for pair in pairs}
+    engine = _Engine.open(args, out_dir) if args.mt_assist else None
+    earlier = earlier_run(out_dir)
+    try:
+        with Progress(enabled=not args.quiet) as progress:
+            translations = (
+                engine.translate([pair.french_sentences for pair in pairs], progress.stage("translating", "piece"))
+                if engine
+                else [None] * len(pairs)
+            )
+            aligned = progress.stage("aligning", "document")
+            results: list[DocumentResult] = []
+            for pair, mt in zip(pairs, translations):
+                beads = align_document(pair.french_sentences, pair.english_sentences, mt, lexicon)
+                results.append(document_result(pair.french, pair.french_sentences, pair.english_sentences, beads))
+                aligned(1, len(pairs))
+            published = publish_documents(out_dir, results, options, fail, _warn, progress.stage("writing", "document"))
+    finally:
+        if engine:
+            engine.close()
+    stats = engine.translator.stats if engine else TranslationStats()
+    settings = {
+        "english": shown(args.english),
+        "mt_assist": args.mt_assist,
+        "formats": list(options.formats),
+        "min_score": args.min_score,
+        "dictionary": args.dictionary,
+        **(engine.settings(args) if engine else {}),
+    }
+
+    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
+        return build_manifest(
+            model=engine.model if engine else None,
+            backend=engine.backend.name if engine else None,
+            settings=settings,
+            documents=published.documents,
+            failures=failures,
+            stats=stats,
+            wall_seconds=time.monotonic() - started,
+            corpus_outputs=published.corpus or [],
+            stale_outputs=stale,
+            xml_replacements=xml_replaced,
+            simplified=published.simplified,
+            min_score=args.min_score,
+            english=HUMAN_MT_ASSIST if engine else HUMAN,
+            english_sources=english_records,
+        )
+
+    return finish_run(
+        out_dir, earlier, published, options.formats, failures, fail, manifest, stats, engine and engine.name, started
+    )
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Usage errors (exit 2, before anything is read): what a human translation cannot give."""
+    if args.english is None:
+        raise StopRun("--mt-assist needs --english PATH (the human translations to align); drop it to translate")
+    if args.reference is not None:
+        raise StopRun(
+            "--reference scores machine translations, and --english aligns human ones: drop one of the two options"
+        )
+    if args.formats and DOCUMENT in args.formats:
+        raise StopRun("--formats doc writes a translated document; with --english the English one exists: drop doc")
+    if getattr(args, "engine", "local") != "local":
+        raise StopRun(f"--engine {args.engine} does not apply to --english (the model work is local); drop it")
+    if not args.english.exists():
+        raise StopRun(f"--english {shown(args.english)}: no such file or directory; pass the English translation(s)")
+    if args.english.is_file() and not (len(args.sources) == 1 and args.sources[0].is_file()):
+        raise StopRun(
+            f"--english {shown(args.english)} is one file, for one SRC file; pass a folder of English documents "
+            "named like the French ones"
+        )
+
+
+def _pair_documents(
+    documents: list[Document], unreadable: list[Path], english: Path, fail: Callable[[DocumentError], None]
+) -> list[_Pair]:
+    """Each French document with its English partner, read and checked; a document without
+    one fails (one error line), an English file without a French partner is one warning (not
+    when its French partner is among the ``unreadable`` sources, which failed already)."""
+    if english.is_file():
+        partners = {document.name: [english] for document in documents}
+    else:
+        french_paths = {document.path.resolve() for document in documents}
+        found, _ = find_documents([english])  # an empty folder leaves every document without its partner
+        by_stem: dict[str, list[Path]] = defaultdict(list)
+        for path in found:
+            if path.resolve() not in french_paths:
+                by_stem[path.stem].append(path)
+        stems = {document.path.stem for document in documents} | {path.stem for path in unreadable}
+        for stem, paths in by_stem.items():
+            if stem not in stems:
+                _warn(
+                    f"{', '.join(map(shown, paths))}: no French document named {shown(stem)}.* among SRC; not aligned"
+                )
+        partners = {document.name: by_stem.get(document.path.stem, []) for document in documents}
+    pairs = []
+    for document in documents:
+        paths = partners[document.name]
+        if len(paths) != 1:
+            what = (
+                f"several English files named {shown(document.path.stem)}.* ({', '.join(map(shown, paths))}); keep one"
+                if paths
+                else f"no English translation {shown(document.path.stem)}.* in {shown(english)}; add it or leave "
+                "the document out"
+            )
+            fail(DocumentError(document.name, document.path, f"{shown(document.path)}: {what}"))
+            continue
+        pair = _read_pair(document, paths[0], fail)
+        if pair is not None:
+            pairs.append(pair)
+    return pairs
+
+
+def _read_pair(document: Document, path: Path, fail: Callable[[DocumentError], None]) -> _Pair | None:
+    """Read the English side with every guard a French input gets; warn when it does not look
+    English or its length is far from the French's (aligned anyway: the review shows the rest)."""
+    english = read_document(path, document.name)
+    if isinstance(english, DocumentError):
+        fail(DocumentError(document.name, document.path, f"{english.reason} (the English of {shown(document.path)})"))
+        return None
+    for note in english.notes:
+        _warn(f"{shown(path)}: {note}")
+    flag = english_flag(english.text)
+    if flag:
+        _warn(f"{shown(path)}: {flag}, not English; aligned as is and flagged in the manifest")
+    ratio = _length_ratio(document, english)
+    low, high = LENGTH_RATIO_RANGE
+    if not low <= ratio <= high:
+        _warn(
+            f"{shown(path)} is {ratio:.2f} times as long as {shown(document.path)} (characters; {low}-{high} is "
+            "usual): a part may be missing or extra; aligned anyway, unaligned sentences are flagged on the review page"
+        )
+    return _Pair(
+        document,
+        english,
+        path,
+        document_sentences([segment.text for segment in document.segments], "fr"),
+        document_sentences([segment.text for segment in english.segments], "en"),
+    )
+
+
+def _length_ratio(french: Document, english: Document) -> float:
+    """English characters per French character, spaces left out (layout is not length)."""
+    letters = sum(len(segment.text.replace(" ", "")) for segment in french.segments)
+    return sum(len(segment.text.replace(" ", "")) for segment in english.segments) / max(letters, 1)
+
+
+def _english_record(pair: _Pair) -> dict:
+    """What manifest.json says about a document's English: where it came from, exactly which
+    file (SHA-256), and what was found or repaired in it."""
+    return {
+        "source": shown(pair.english_path),
+        "sha256": hashlib.sha256(pair.english_path.read_bytes()).hexdigest(),
+        "paragraphs": len(pair.english.segments),
+        "sentences": len(pair.english_sentences.texts),
+        "length_ratio": round(_length_ratio(pair.french, pair.english), 3),
+        "language_flag": english_flag(pair.english.text),
+        "input_repairs": list(pair.english.notes),
+    }
+
+
+@dataclass
+class _Engine:
+    """The model for ``--mt-assist``, loaded and cached exactly as a translated run does."""
+
+    model: ModelFiles
+    backend: Backend
+    translator: Translator
+    cache: TranslationCache | None
+    cache_path: Path | None
+    threads: int | None
+    name: str
+
+    @classmethod
+    def open(cls, args: argparse.Namespace, out_dir: Path) -> _Engine:
+        threads = _threads(args.threads)
+        model = resolve_model(args.model)
+        backend = load_backend(
+            args.backend, model, DecodingSettings(beam=args.beam), args.device, threads, args.compute_type
+        )
+        cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
+        compute_type = getattr(backend, "compute_type", None)
+        name = f"{backend.name}:{compute_type}" if compute_type else backend.name
+        settings_key = f"{DecodingSettings(beam=args.beam).key()};{name}"
+        cache = TranslationCache(cache_path, model.fingerprint, settings_key) if cache_path else None
+        for note in cache.notes if cache else ():
+            _warn(note)
+        batch_size = args.batch_size or _batch_size(compute_type, args.device)
+        translator = Translator(
+            backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
+        )
+        return cls(model, backend, translator, cache, cache_path, threads, name)
+
+    def translate(self, documents: list[Sentences], progress: Callable[[int, int], None]) -> list[list[str]]:
+        """The English of each French sentence, by document: all documents in one pool, so
+        batches are full and repeated sentences are translated once."""
+        flat = self.translator.translate([text for sentences in documents for text in sentences.texts], progress)
+        english = iter(flat)
+        return [[next(english) for _ in sentences.texts] for sentences in documents]
+
+    def settings(self, args: argparse.Namespace) -> dict:
+        """The decoding settings manifest.json records, as a translated run records them."""
+        return {
+            "beam": args.beam,
+            "unit": args.unit,
+            "batch_size": self.translator.batch_size,
+            "max_batch_tokens": args.max_batch_tokens,
+            "device": args.device,
+            "threads": self.threads,
+            "compute_type": getattr(self.backend, "compute_type", None),
+            "max_input_tokens": self.translator.policy.max_input_tokens,
+            "output_bound": OUTPUT_BOUND,
+            "cache": str(self.cache_path) if self.cache_path else None,
+        }
+
+    def close(self) -> None:
+        if self.cache:
+            self.cache.close()
