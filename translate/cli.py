@@ -9,19 +9,21 @@ interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import signal
 import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from aligned.command import error
 from aligned.lexicon import DictionaryError, Lexicon
 from aligned.textio import remove_leftovers, write_file_atomically
 from eval.report import REPORT_FILES
-from translate.backends import DecodingSettings, available_cores
+from translate.backends import Backend, DecodingSettings, available_cores
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.cache import TranslationCache
 from translate.documents import (
@@ -33,6 +35,7 @@ from translate.documents import (
     read_document,
     shown,
 )
+from translate.engines import ENGINES
 from translate.errors import (
     EXIT_BUG,
     EXIT_DOCUMENT_FAILED,
@@ -45,7 +48,7 @@ from translate.errors import (
 )
 from translate.formats import TRANSLATED_SUFFIXES
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
-from translate.model_files import DEFAULT_MODEL, resolve_model
+from translate.model_files import DEFAULT_MODEL, ModelFiles, resolve_model
 from translate.outputs.corpus_files import (
     CORPUS_FILES,
     DEFAULT_FORMATS,
@@ -54,15 +57,15 @@ from translate.outputs.corpus_files import (
     FORMATS,
     REVIEW,
 )
-from translate.outputs.folder import MANIFEST, check_run_files, earlier_run, retire
+from translate.outputs.folder import MANIFEST, EarlierRun, check_run_files, earlier_run, retire
 from translate.outputs.manifest import build_manifest, manifest_text
 from translate.outputs.names import output_names
-from translate.outputs.publish import OutputOptions, publish_documents, publish_review
+from translate.outputs.publish import OutputOptions, Published, publish_documents, publish_review
 from translate.outputs.xml_text import count_forbidden
-from translate.pipeline import DocumentResult, translate_documents
+from translate.pipeline import AlignMap, DocumentResult, translate_documents
 from translate.progress import Progress
 from translate.run_lock import LOCK_FILE, RunLock
-from translate.translation import UNITS, Translator
+from translate.translation import UNITS, TranslationStats, Translator
 
 # Every file of the run's own besides the documents' files: no document may be named onto one.
 RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)
@@ -96,6 +99,16 @@ def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _amount(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number < math.inf:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return number
 
 
@@ -157,6 +170,39 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="where the model work runs: in this process, or on a Ray cluster (local or remote); the files, cache "
+        "and resume are the same (default: local; docs/ray.md)",
+    )
+    parser.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        default=None,
+        help="with --engine ray: the cluster's head, HOST:PORT (default: RAY_ADDRESS if set, else a local Ray "
+        "started for the run)",
+    )
+    parser.add_argument(
+        "--actors",
+        type=_positive,
+        default=None,
+        help="with --engine ray: workers, each loading the model once (default: as many as the cluster's CPUs, or "
+        "GPUs with --actor-gpus, hold)",
+    )
+    parser.add_argument(
+        "--actor-cpus",
+        type=_amount,
+        default=None,
+        help="with --engine ray: CPUs per worker, its decoding threads unless --threads (default: 1)",
+    )
+    parser.add_argument(
+        "--actor-gpus",
+        type=_amount,
+        default=None,
+        help="with --engine ray: GPUs per worker (default: 1 with --device cuda, else 0)",
+    )
+    parser.add_argument(
         "--formats",
         type=_formats,
         default=None,
@@ -191,6 +237,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="French-English dictionary as one more signal for the sentence aligner: 'freedict' "
         "(apt-get install dict-freedict-fra-eng dict-freedict-eng-fra), a FreeDict .index file, "
         "or a TSV of 'french<TAB>english' lines",
+    )
+    parser.add_argument(
+        "--english",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="align with existing human English translations instead of translating: a file (with one SRC file) "
+        "or a folder holding NAME.* in English for each French NAME.*; no model is loaded (docs/english.md)",
+    )
+    parser.add_argument(
+        "--mt-assist",
+        action="store_true",
+        help="with --english: translate the French sentences with --model and give the aligner these "
+        "translations as one more signal",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -233,11 +293,11 @@ def _run(args: argparse.Namespace) -> int:
     except OSError:
         raise StopRun(f"cannot write to output folder {shown(out_dir)}; choose another with -o") from None
     check_run_files(out_dir, RUN_FILES)
-    with RunLock(out_dir):
-        return _run_locked(args, out_dir, started)
+    with RunLock(out_dir), contextlib.ExitStack() as closing:
+        return _run_locked(args, out_dir, started, closing)
 
 
-def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
+def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing: contextlib.ExitStack) -> int:
     leftovers = remove_leftovers(out_dir)
     if leftovers:
         _warn(f"removed {leftovers} temporary file(s) that an interrupted run left in {shown(out_dir)}")
@@ -249,10 +309,14 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, "fr", "en")
     except DictionaryError as error:
         raise StopRun(f"--dictionary: {error}") from None
-    threads = _threads(args.threads)
+    if args.english is not None or args.mt_assist:
+        from translate.english import run_english  # aligns human translations: no model unless --mt-assist
+
+        return run_english(args, out_dir, started, lexicon)
+    threads = _threads(args.threads) if args.engine == "local" else args.threads or max(1, math.ceil(_actor_cpus(args)))
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
-    backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
+    backend, map_alignments = _engine(args, model, settings, threads, lexicon, closing)
 
     options = OutputOptions(
         formats=args.formats or list(DEFAULT_FORMATS),
@@ -287,6 +351,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
                     progress.stage("translating", "piece"),
                     lexicon,
                     progress.stage("aligning", "paragraph"),
+                    map_alignments,
                 )
                 if documents
                 else []
@@ -310,10 +375,10 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
         "output_bound": OUTPUT_BOUND,
         "cache": str(cache_path) if cache_path else None,
         "dictionary": args.dictionary,
+        "engine": args.engine,
     }
-    xml_replaced = {result.name: _xml_replacements(result, options.formats) for result, _ in published.documents}
 
-    def manifest(stale: Sequence[str] = ()) -> dict:
+    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
         return build_manifest(
             model=model,
             backend=backend.name,
@@ -329,23 +394,71 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float) -> int:
             min_score=args.min_score,
         )
 
-    if REVIEW in options.formats and published.corpus is not None:
-        published.corpus += publish_review(out_dir, published, manifest(), fail)
+    return finish_run(out_dir, earlier, published, options.formats, failures, fail, manifest, stats, engine, started)
+
+
+def finish_run(
+    out_dir: Path,
+    earlier: EarlierRun,
+    published: Published,
+    formats: Sequence[str],
+    failures: list[DocumentError],
+    fail: Callable[[DocumentError], None],
+    manifest: Callable[[Mapping[str, int], Sequence[str]], dict],
+    stats: TranslationStats,
+    engine: str | None,
+    started: float,
+) -> int:
+    """What every run does once its documents' files are written, translated or aligned with
+    human translations (``translate.english``): review pages, retiring an earlier run's files,
+    the manifest, warnings about what came out, the summary line; returns the exit status.
+    ``manifest(xml_replacements, stale_outputs)`` builds the run's manifest; ``engine`` is None
+    when no model ran."""
+    xml_replaced = {result.name: _xml_replacements(result, formats) for result, _ in published.documents}
+    if REVIEW in formats and published.corpus is not None:
+        published.corpus += publish_review(out_dir, published, manifest(xml_replaced, ()), fail)
     removed, stale = retire(
         out_dir, earlier, {result.source: outputs for result, outputs in published.documents}, published.corpus
     )
     try:
-        write_file_atomically(out_dir / MANIFEST, manifest_text(manifest(stale)))
+        write_file_atomically(out_dir / MANIFEST, manifest_text(manifest(xml_replaced, stale)))
     except OSError as error:
         raise WriteFailed(
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
             "(translations come from the cache)"
         ) from None
-    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale, options.formats)
-    _summary(
-        [result for result, _ in published.documents], failures, stats, engine, out_dir, time.monotonic() - started
-    )
+    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale, formats)
+    written = [result for result, _ in published.documents]
+    _summary(written, failures, stats, engine, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
+
+
+def _engine(
+    args: argparse.Namespace,
+    model: ModelFiles,
+    settings: DecodingSettings,
+    threads: int | None,
+    lexicon: Lexicon | None,
+    closing: contextlib.ExitStack,
+) -> tuple[Backend, AlignMap | None]:
+    """The backend and the alignment map (None: the pipeline's own) of ``--engine``: this
+    process's, or a Ray cluster's workers, which ``closing`` stops with the run."""
+    ray_options = [option for option in ("ray_address", "actors", "actor_cpus", "actor_gpus") if getattr(args, option)]
+    if args.engine == "local":
+        if ray_options:
+            raise StopRun(f"--{ray_options[0].replace('_', '-')} needs --engine ray")
+        return load_backend(args.backend, model, settings, args.device, threads, args.compute_type), None
+    from translate.engines.ray_engine import RayEngine, WorkerSpec
+
+    spec = WorkerSpec(model, args.backend, settings, args.device, threads, args.compute_type, lexicon)
+    gpus = args.actor_gpus if args.actor_gpus is not None else float(args.device == "cuda")
+    engine = RayEngine(args.ray_address, spec, args.actors, _actor_cpus(args), gpus, _warn)
+    closing.callback(engine.close)
+    return engine.backend, engine.map_alignments
+
+
+def _actor_cpus(args: argparse.Namespace) -> float:
+    return 1.0 if args.actor_cpus is None else args.actor_cpus
 
 
 BATCH_SIZE = 16
@@ -434,9 +547,12 @@ def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentE
     return documents, failures
 
 
-def _summary(written, failures, stats, engine: str, out_dir: Path, seconds: float) -> None:
+def _summary(written, failures, stats, engine: str | None, out_dir: Path, seconds: float) -> None:
     pairs = sum(len(result.pairs) for result in written)
-    if stats.pieces and not stats.translated_pieces:
+    paragraphs = sum(len(result.paragraphs) for result in written)
+    if engine is None:
+        model_work = "aligned with human English translations: no model work"
+    elif stats.pieces and not stats.translated_pieces:
         model_work = "all translations came from the cache: no model work"
     else:
         model_work = (
@@ -445,7 +561,7 @@ def _summary(written, failures, stats, engine: str, out_dir: Path, seconds: floa
         )
     failed = f", {len(failures)} failed" if failures else ""
     print(
-        f"translate: {len(written)} document(s){failed}, {stats.paragraphs} paragraph(s), {pairs} sentence pair(s) in "
+        f"translate: {len(written)} document(s){failed}, {paragraphs} paragraph(s), {pairs} sentence pair(s) in "
         f"{shown(out_dir)}/ ({seconds:.1f}s); {model_work}",
         file=sys.stderr,
     )
