@@ -378,23 +378,8 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         "engine": args.engine,
     }
 
-    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
-        return build_manifest(
-            model=model,
-            backend=backend.name,
-            settings=settings_record,
-            documents=published.documents,
-            failures=failures,
-            stats=stats,
-            wall_seconds=time.monotonic() - started,
-            corpus_outputs=published.corpus or [],
-            stale_outputs=stale,
-            xml_replacements=xml_replaced,
-            simplified=published.simplified,
-            min_score=args.min_score,
-        )
-
-    return finish_run(out_dir, earlier, published, options.formats, failures, fail, manifest, stats, engine, started)
+    run = {"model": model, "backend": backend.name, "settings": settings_record, "min_score": args.min_score}
+    return finish_run(out_dir, earlier, published, options.formats, failures, fail, run, stats, engine, started)
 
 
 def finish_run(
@@ -404,7 +389,7 @@ def finish_run(
     formats: Sequence[str],
     failures: list[DocumentError],
     fail: Callable[[DocumentError], None],
-    manifest: Callable[[Mapping[str, int], Sequence[str]], dict],
+    run: Mapping,
     stats: TranslationStats,
     engine: str | None,
     started: float,
@@ -412,9 +397,23 @@ def finish_run(
     """What every run does once its documents' files are written, translated or aligned with
     human translations (``translate.english``): review pages, retiring an earlier run's files,
     the manifest, warnings about what came out, the summary line; returns the exit status.
-    ``manifest(xml_replacements, stale_outputs)`` builds the run's manifest; ``engine`` is None
-    when no model ran."""
+    ``run`` holds what the manifest says of the run itself (``build_manifest``'s model, backend,
+    settings, min_score, and english fields); ``engine`` is None when no model ran."""
     xml_replaced = {result.name: _xml_replacements(result, formats) for result, _ in published.documents}
+
+    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
+        return build_manifest(
+            **run,
+            documents=published.documents,
+            failures=failures,
+            stats=stats,
+            wall_seconds=time.monotonic() - started,
+            corpus_outputs=published.corpus or [],
+            stale_outputs=stale,
+            xml_replacements=xml_replaced,
+            simplified=published.simplified,
+        )
+
     if REVIEW in formats and published.corpus is not None:
         published.corpus += publish_review(out_dir, published, manifest(xml_replaced, ()), fail)
     removed, stale = retire(

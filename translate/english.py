@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable
 
 from aligned.lexicon import Lexicon
 from translate.backends import Backend, DecodingSettings
@@ -34,7 +33,6 @@ from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.model_files import ModelFiles, resolve_model
 from translate.outputs.corpus_files import DEFAULT_FORMATS, DOCUMENT
 from translate.outputs.folder import earlier_run
-from translate.outputs.manifest import build_manifest
 from translate.outputs.publish import OutputOptions, publish_documents
 from translate.pipeline import DocumentResult
 from translate.progress import Progress
@@ -100,26 +98,16 @@ def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon
         **(engine.settings(args) if engine else {}),
     }
 
-    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
-        return build_manifest(
-            model=engine.model if engine else None,
-            backend=engine.backend.name if engine else None,
-            settings=settings,
-            documents=published.documents,
-            failures=failures,
-            stats=stats,
-            wall_seconds=time.monotonic() - started,
-            corpus_outputs=published.corpus or [],
-            stale_outputs=stale,
-            xml_replacements=xml_replaced,
-            simplified=published.simplified,
-            min_score=args.min_score,
-            english=HUMAN_MT_ASSIST if engine else HUMAN,
-            english_sources=english_records,
-        )
-
+    run = {
+        "model": engine.model if engine else None,
+        "backend": engine.backend.name if engine else None,
+        "settings": settings,
+        "min_score": args.min_score,
+        "english": HUMAN_MT_ASSIST if engine else HUMAN,
+        "english_sources": english_records,
+    }
     return finish_run(
-        out_dir, earlier, published, options.formats, failures, fail, manifest, stats, engine and engine.name, started
+        out_dir, earlier, published, options.formats, failures, fail, run, stats, engine and engine.name, started
     )
 
 

@@ -25,29 +25,27 @@ _MARKUP = re.compile(r"<[^<>]{1,200}>|\{\{.*?\}\}|&\w+;")
 
 def language_flag(text: str) -> str | None:
     """None when ``text`` looks French, else a short reason for the manifest."""
-    flag = _script_flag(text)
-    if flag:
-        return flag
-    words, french, english = _function_words(text)
-    if words >= 8 and english > 2 * french:
-        return "looks like English"
-    if words >= 20 and french < 0.05 * words:
-        return "few French function words"
-    return None
+    return _flag(text, "French")
 
 
 def english_flag(text: str) -> str | None:
     """None when ``text`` looks English, else a short reason: the mirror of ``language_flag`` for
     the human translations ``translate --english`` aligns (a French copy or a German file put in
     the English folder is a common mistake)."""
+    return _flag(text, "English")
+
+
+def _flag(text: str, expected: str) -> str | None:
+    """None when ``text`` looks ``expected`` (French or English), else why not."""
     flag = _script_flag(text)
     if flag:
         return flag
     words, french, english = _function_words(text)
-    if words >= 8 and french > 2 * english:
-        return "looks like French"
-    if words >= 20 and english < 0.05 * words:
-        return "few English function words"
+    wanted, other, other_name = (french, english, "English") if expected == "French" else (english, french, "French")
+    if words >= 8 and other > 2 * wanted:
+        return f"looks like {other_name}"
+    if words >= 20 and wanted < 0.05 * words:
+        return f"few {expected} function words"
     return None
 
 
