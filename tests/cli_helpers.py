@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -97,3 +98,12 @@ def assert_files_parse(out_dir: Path) -> None:
 
 def _files(out_dir: Path, pattern: str) -> list[Path]:
     return [path for path in out_dir.glob(pattern) if path.is_file()]
+
+
+def cached_rows(cache: Path) -> int:
+    """Translations in a run's cache file (0 when it does not exist yet or cannot be read)."""
+    try:
+        with sqlite3.connect(cache) as connection:
+            return connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+    except sqlite3.Error:
+        return 0

@@ -22,7 +22,7 @@ import pytest
 import ray
 
 from eval.datasets import flores_documents
-from tests.cli_helpers import manifest, run_translate, run_translate_process
+from tests.cli_helpers import cached_rows, manifest, run_translate, run_translate_process
 from translate.cli import main
 from translate.engines.ray_engine import CRASH_ONCE
 
@@ -106,14 +106,6 @@ def test_actor_lost_mid_batch_is_restarted_and_the_run_completes(
     assert translate(documents, out_dir, *options(tiny_model, "ctranslate2", "--engine", "ray")) == 0
     assert marker.exists(), "no actor was killed"
     assert files(out_dir) == files(local_runs["ctranslate2"])
-
-
-def cached_rows(cache: Path) -> int:
-    try:
-        with sqlite3.connect(cache) as connection:
-            return connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def test_killed_driver_resumes_to_the_same_files_and_a_rerun_does_no_model_work(

@@ -4,7 +4,6 @@ uninterrupted run; a second identical run does no model work; one run per output
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import lines, run_translate, run_translate_process
+from tests.cli_helpers import cached_rows, lines, run_translate, run_translate_process
 from translate.outputs.corpus_files import DEFAULT_FORMATS, document_suffixes
 from translate.run_lock import RunLock
 
@@ -39,14 +38,6 @@ def corpus_bytes(out_dir: Path) -> dict[str, bytes]:
         "review/index.html",
     ]
     return {name: (out_dir / name).read_bytes() for name in names}
-
-
-def cached_rows(cache: Path) -> int:
-    try:
-        with sqlite3.connect(cache) as connection:
-            return connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def command(documents: Path, out_dir: Path, model: Path) -> list[str]:
