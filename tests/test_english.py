@@ -197,6 +197,7 @@ def test_a_document_without_its_english_fails_alone_and_a_lone_english_file_is_n
         (["--formats", "tsv,doc"], "doc"),
         (["--english", "MISSING"], "no such file"),
         (["--engine", "ray"], "--engine"),
+        (["--actors", "2"], "--actors needs --engine ray"),  # not silently ignored
     ],
 )
 def test_options_a_human_translation_cannot_serve_are_usage_errors(

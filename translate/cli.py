@@ -309,6 +309,9 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         lexicon = None if args.dictionary is None else Lexicon.from_option(args.dictionary, "fr", "en")
     except DictionaryError as error:
         raise StopRun(f"--dictionary: {error}") from None
+    ray_options = [option for option in ("ray_address", "actors", "actor_cpus", "actor_gpus") if getattr(args, option)]
+    if ray_options and args.engine != "ray":
+        raise StopRun(f"--{ray_options[0].replace('_', '-')} needs --engine ray")
     if args.english is not None or args.mt_assist:
         from translate.english import run_english  # aligns human translations: no model unless --mt-assist
 
@@ -442,10 +445,7 @@ def _engine(
 ) -> tuple[Backend, AlignMap | None]:
     """The backend and the alignment map (None: the pipeline's own) of ``--engine``: this
     process's, or a Ray cluster's workers, which ``closing`` stops with the run."""
-    ray_options = [option for option in ("ray_address", "actors", "actor_cpus", "actor_gpus") if getattr(args, option)]
     if args.engine == "local":
-        if ray_options:
-            raise StopRun(f"--{ray_options[0].replace('_', '-')} needs --engine ray")
         return load_backend(args.backend, model, settings, args.device, threads, args.compute_type), None
     from translate.engines.ray_engine import RayEngine, WorkerSpec
 
