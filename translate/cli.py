@@ -333,17 +333,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         failures.append(failure)
         _error(failure.reason)
 
-    cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
-    # The engine is part of the key: int8 weights or another beam stopping rule give other output.
-    compute_type = getattr(backend, "compute_type", None)  # the type that runs; transformers has none
-    engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
-    cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
-    for note in cache.notes if cache else ():
-        _warn(note)
-    batch_size = args.batch_size or _batch_size(compute_type, args.device)
-    translator = Translator(
-        backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
-    )
+    translator, cache_path, engine = open_translator(args, out_dir, model, backend, settings)
     earlier = earlier_run(out_dir)
     try:
         with Progress(enabled=not args.quiet) as progress:
@@ -361,28 +351,56 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
             )
             published = publish_documents(out_dir, results, options, fail, _warn, progress.stage("writing", "document"))
     finally:
-        if cache:
-            cache.close()
+        if translator.cache:
+            translator.cache.close()
     stats = translator.stats
     settings_record = {
-        "beam": args.beam,
-        "unit": args.unit,
-        "batch_size": batch_size,
-        "max_batch_tokens": args.max_batch_tokens,
-        "device": args.device,
-        "threads": threads,
-        "compute_type": compute_type,
+        **decoding_record(args, translator, threads, cache_path),
         "formats": list(options.formats),
         "min_score": args.min_score,
-        "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": OUTPUT_BOUND,
-        "cache": str(cache_path) if cache_path else None,
         "dictionary": args.dictionary,
         "engine": args.engine,
     }
 
     run = {"model": model, "backend": backend.name, "settings": settings_record, "min_score": args.min_score}
     return finish_run(out_dir, earlier, published, options.formats, failures, fail, run, stats, engine, started)
+
+
+def open_translator(
+    args: argparse.Namespace, out_dir: Path, model: ModelFiles, backend: Backend, settings: DecodingSettings
+) -> tuple[Translator, Path | None, str]:
+    """The run's Translator over ``backend``, with its cache (whose notes are warned); returns
+    it, the cache's path (None with --no-cache) and the engine's name (backend and compute type)."""
+    cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
+    # The engine is part of the key: int8 weights or another beam stopping rule give other output.
+    compute_type = getattr(backend, "compute_type", None)  # the type that runs; transformers has none
+    engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
+    cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
+    for note in cache.notes if cache else ():
+        _warn(note)
+    batch_size = args.batch_size or _batch_size(compute_type, args.device)
+    translator = Translator(
+        backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
+    )
+    return translator, cache_path, engine
+
+
+def decoding_record(
+    args: argparse.Namespace, translator: Translator, threads: int | None, cache_path: Path | None
+) -> dict:
+    """How the model ran, as manifest.json's settings record it."""
+    return {
+        "beam": args.beam,
+        "unit": args.unit,
+        "batch_size": translator.batch_size,
+        "max_batch_tokens": args.max_batch_tokens,
+        "device": args.device,
+        "threads": threads,
+        "compute_type": getattr(translator.backend, "compute_type", None),
+        "max_input_tokens": translator.policy.max_input_tokens,
+        "output_bound": OUTPUT_BOUND,
+        "cache": str(cache_path) if cache_path else None,
+    }
 
 
 def finish_run(

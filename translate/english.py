@@ -23,13 +23,11 @@ from typing import Callable
 from aligned.lexicon import Lexicon
 from translate.backends import Backend, DecodingSettings
 from translate.backends.loading import load_backend
-from translate.cache import TranslationCache
-from translate.cli import _batch_size, _error, _read_documents, _threads, _warn, finish_run
+from translate.cli import _error, _read_documents, _threads, _warn, decoding_record, finish_run, open_translator
 from translate.document_alignment import Sentences, align_document, document_result, document_sentences
 from translate.documents import Document, DocumentError, find_documents, read_document, shown
 from translate.errors import StopRun
 from translate.language import english_flag
-from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.model_files import ModelFiles, resolve_model
 from translate.outputs.corpus_files import DEFAULT_FORMATS, DOCUMENT
 from translate.outputs.folder import earlier_run
@@ -53,6 +51,8 @@ class _Pair:
     english_path: Path
     french_sentences: Sentences
     english_sentences: Sentences
+    length_ratio: float  # English characters per French character
+    language_flag: str | None  # why the English does not look English, if it does not
 
 
 def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon: Lexicon | None) -> int:
@@ -121,7 +121,7 @@ def _check_options(args: argparse.Namespace) -> None:
         )
     if args.formats and DOCUMENT in args.formats:
         raise StopRun("--formats doc writes a translated document; with --english the English one exists: drop doc")
-    if getattr(args, "engine", "local") != "local":
+    if args.engine != "local":
         raise StopRun(f"--engine {args.engine} does not apply to --english (the model work is local); drop it")
     if not args.english.exists():
         raise StopRun(f"--english {shown(args.english)}: no such file or directory; pass the English translation(s)")
@@ -197,6 +197,8 @@ def _read_pair(document: Document, path: Path, fail: Callable[[DocumentError], N
         path,
         document_sentences([segment.text for segment in document.segments], "fr"),
         document_sentences([segment.text for segment in english.segments], "en"),
+        ratio,
+        flag,
     )
 
 
@@ -214,8 +216,8 @@ def _english_record(pair: _Pair) -> dict:
         "sha256": hashlib.sha256(pair.english_path.read_bytes()).hexdigest(),
         "paragraphs": len(pair.english.segments),
         "sentences": len(pair.english_sentences.texts),
-        "length_ratio": round(_length_ratio(pair.french, pair.english), 3),
-        "language_flag": english_flag(pair.english.text),
+        "length_ratio": round(pair.length_ratio, 3),
+        "language_flag": pair.language_flag,
         "input_repairs": list(pair.english.notes),
     }
 
@@ -227,7 +229,6 @@ class _Engine:
     model: ModelFiles
     backend: Backend
     translator: Translator
-    cache: TranslationCache | None
     cache_path: Path | None
     threads: int | None
     name: str
@@ -236,21 +237,10 @@ class _Engine:
     def open(cls, args: argparse.Namespace, out_dir: Path) -> _Engine:
         threads = _threads(args.threads)
         model = resolve_model(args.model)
-        backend = load_backend(
-            args.backend, model, DecodingSettings(beam=args.beam), args.device, threads, args.compute_type
-        )
-        cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
-        compute_type = getattr(backend, "compute_type", None)
-        name = f"{backend.name}:{compute_type}" if compute_type else backend.name
-        settings_key = f"{DecodingSettings(beam=args.beam).key()};{name}"
-        cache = TranslationCache(cache_path, model.fingerprint, settings_key) if cache_path else None
-        for note in cache.notes if cache else ():
-            _warn(note)
-        batch_size = args.batch_size or _batch_size(compute_type, args.device)
-        translator = Translator(
-            backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
-        )
-        return cls(model, backend, translator, cache, cache_path, threads, name)
+        settings = DecodingSettings(beam=args.beam)
+        backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
+        translator, cache_path, name = open_translator(args, out_dir, model, backend, settings)
+        return cls(model, backend, translator, cache_path, threads, name)
 
     def translate(self, documents: list[Sentences], progress: Callable[[int, int], None]) -> list[list[str]]:
         """The English of each French sentence, by document: all documents in one pool, so
@@ -261,19 +251,8 @@ class _Engine:
 
     def settings(self, args: argparse.Namespace) -> dict:
         """The decoding settings manifest.json records, as a translated run records them."""
-        return {
-            "beam": args.beam,
-            "unit": args.unit,
-            "batch_size": self.translator.batch_size,
-            "max_batch_tokens": args.max_batch_tokens,
-            "device": args.device,
-            "threads": self.threads,
-            "compute_type": getattr(self.backend, "compute_type", None),
-            "max_input_tokens": self.translator.policy.max_input_tokens,
-            "output_bound": OUTPUT_BOUND,
-            "cache": str(self.cache_path) if self.cache_path else None,
-        }
+        return decoding_record(args, self.translator, self.threads, self.cache_path)
 
     def close(self) -> None:
-        if self.cache:
-            self.cache.close()
+        if self.translator.cache:
+            self.translator.cache.close()
