@@ -7,13 +7,15 @@ The fingerprint covers the source model's files, so a changed model gets a new c
 unchanged one is reused. A conversion is written to a temporary folder beside its final place and
 renamed into it, so an interrupted run never leaves a half-written model that a later run would use.
 
-Tokenization is the transformers ``MarianTokenizer`` of the model directory on both sides, so the
-two backends see the same source tokens and detokenize the same way; with greedy decoding they
-produce the same translations (tests/test_backends.py checks it).
+Tokenization is the model directory's Marian tokenizer on both sides, read without transformers
+(``marian_tokenizer``: importing transformers cost about 2 s of a run) but giving the same ids
+and text as its ``MarianTokenizer``, so the two backends see the same source tokens and detokenize
+the same way; with greedy decoding they produce the same translations (tests/test_backends.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -24,6 +26,7 @@ from typing import Iterable, Iterator, Sequence
 
 from translate import TOOL_NAME
 from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output, available_cores
+from translate.backends.marian_tokenizer import load_tokenizer
 from translate.errors import first_line
 from translate.model_files import ModelError, ModelFiles
 
@@ -103,8 +106,33 @@ def _convert(source: Path, output: Path, compute_type: str) -> None:
     conversions += 1
 
 
+def _model_settings(model: ModelFiles) -> tuple[dict, dict]:
+    """(config.json, generation settings) as plain mappings, read without transformers.
+
+    The generation settings are generation_config.json's, or where it is missing config.json's
+    (which is where transformers' ``GenerationConfig.from_model_config`` takes them from); a
+    setting absent from both has transformers' default, applied where it is read.
+    """
+    try:
+        config = json.loads((model.directory / "config.json").read_text(encoding="utf-8"))
+        generation_file = model.directory / "generation_config.json"
+        generation = json.loads(generation_file.read_text(encoding="utf-8")) if generation_file.exists() else config
+        if not isinstance(config, dict) or not isinstance(generation, dict):
+            raise ValueError("a model configuration file is not a JSON object")
+    except Exception as error:
+        raise ModelError(
+            f"--model {model.requested}: cannot load the Marian model configuration ({first_line(error)}); the files "
+            "may be damaged, re-download or re-save them"
+        ) from None
+    return config, generation
+
+
+def _or_default(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
 class CTranslate2Backend(MarianTokenCounts):
-    """Marian through CTranslate2, on CPU or CUDA; same tokenizer and outputs as transformers."""
+    """Marian through CTranslate2, on CPU or CUDA; same tokens and outputs as transformers."""
 
     name = "ctranslate2"
 
@@ -119,25 +147,12 @@ class CTranslate2Backend(MarianTokenCounts):
     ):
         """Raises ``ConversionError`` when CTranslate2 cannot take the model (callers fall back)."""
         import ctranslate2
-        import transformers
-        from transformers import GenerationConfig, MarianConfig, MarianTokenizer
 
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise ModelError("--device cuda: no CUDA device is available to CTranslate2; use --device cpu")
         compute_type = resolve_compute_type(compute_type, device, ctranslate2.get_supported_compute_types(device))
-        transformers.logging.set_verbosity_error()
-        try:
-            self.tokenizer = MarianTokenizer.from_pretrained(model.directory)
-            config = MarianConfig.from_pretrained(model.directory)
-            try:
-                generation = GenerationConfig.from_pretrained(model.directory)
-            except OSError:  # no generation_config.json: transformers derives it from config.json
-                generation = GenerationConfig.from_model_config(config)
-        except Exception as error:
-            raise ModelError(
-                f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be "
-                "damaged, re-download or re-save them"
-            ) from None
+        self.tokenizer = load_tokenizer(model)
+        config, generation = _model_settings(model)
         self.workers, threads_per_worker = thread_split(threads, device)
 
         def load(path: Path):
@@ -170,21 +185,21 @@ class CTranslate2Backend(MarianTokenCounts):
         self.device = device
         self.compute_type = compute_type
         self.model_path = path
-        self.max_positions = int(config.max_position_embeddings)
+        self.max_positions = int(config.get("max_position_embeddings", 1024))
         self._vocab = self.tokenizer.get_vocab()
         # transformers forces </s> as the last allowed token when the model config asks for it
         # (Marian's does): an output that reaches the bound has one token fewer of text. Decoding
         # one step less here gives the same hypotheses, ranked the same way, in both engines.
-        forced_eos = generation.forced_eos_token_id
-        self._forced_eos = forced_eos is not None and forced_eos == generation.eos_token_id
+        forced_eos = generation.get("forced_eos_token_id")
+        self._forced_eos = forced_eos is not None and forced_eos == generation.get("eos_token_id")
         # Same search as transformers' defaults for Marian: beam width from our settings, length
         # penalty from the generation config (1.0 unless the model says otherwise), no repetition
         # penalty, and </s> allowed from the first step.
         self._options = dict(
             beam_size=settings.beam,
-            length_penalty=float(generation.length_penalty if generation.length_penalty is not None else 1.0),
-            repetition_penalty=float(generation.repetition_penalty or 1.0),
-            no_repeat_ngram_size=int(generation.no_repeat_ngram_size or 0),
+            length_penalty=float(_or_default(generation.get("length_penalty"), 1.0)),
+            repetition_penalty=float(generation.get("repetition_penalty") or 1.0),
+            no_repeat_ngram_size=int(generation.get("no_repeat_ngram_size") or 0),
             min_decoding_length=0,
             # Inputs are already capped by our length policy; 0 turns off CTranslate2's own
             # truncation (1024 tokens by default), so nothing is cut silently.

@@ -46,6 +46,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 from aligned import Lexicon
 from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output
 from translate.backends.loading import load_backend
+from translate.backends.marian_tokenizer import load_tokenizer
 from translate.errors import EXIT_WRITE, StopRun, first_line
 from translate.model_files import ModelError, ModelFiles, fingerprint, resolve_model
 from translate.pipeline import Alignment, align_pair
@@ -102,7 +103,8 @@ class RayEngine:
         self.actors: list[Any] = []
         try:
             self.actors = _start_workers(self._ray, spec, actors, actor_cpus, actor_gpus)
-            tokenizer = _tokenizer(spec.model)  # loads here while the actors load there
+            # The tokenizer counts tokens for the batch plan; it loads here while the actors load there.
+            tokenizer = load_tokenizer(spec.model)
             description = _agreed(self._descriptions())
         except BaseException:
             self.close()
@@ -359,21 +361,6 @@ def _model_on_this_node(model: ModelFiles) -> ModelFiles:
             "same model"
         )
     return here
-
-
-def _tokenizer(model: ModelFiles) -> Any:
-    """The model's tokenizer, which counts tokens for the batch plan on the driver."""
-    import transformers
-    from transformers import MarianTokenizer
-
-    transformers.logging.set_verbosity_error()
-    try:
-        return MarianTokenizer.from_pretrained(model.directory)
-    except Exception as error:  # transformers raises many types for damaged files
-        raise ModelError(
-            f"--model {model.requested}: cannot load the Marian tokenizer ({first_line(error)}); the files may be "
-            "damaged, re-download or re-save them"
-        ) from None
 
 
 def _crash_once(marker: str) -> None:
