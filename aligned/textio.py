@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 # Magic numbers of common binary formats that can sit beside text files in a corpus folder.
 _BINARY_SIGNATURES = (
@@ -192,17 +192,76 @@ def write_files_atomically(contents: Mapping[Path, Iterable[str] | bytes]) -> No
     for path in contents:
         if path.is_dir():
             raise IsADirectoryError(21, "a folder has that name", str(path))
-    staged: list[tuple[str, Path]] = []
+    staged: list[StagedFile] = []
     try:
         for path, text in contents.items():
-            staged.append((_write_temp(path, text), path))
+            staged.append(StagedFile(path))
+            staged[-1].write(text)
+    except BaseException:
+        discard_all(staged)
+        raise
+    commit_all(staged)
+
+
+class StagedFile:
+    """A file written piece by piece into a temp file beside ``path``, put in place by
+    ``commit_all`` or removed by ``discard_all``: the old file, if any, stays whole until then.
+
+    This is how a file whose text comes over a whole run (``corpus.*``, appended document by
+    document) is written atomically without holding its text: only the pieces of one document
+    are ever in memory.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        descriptor, self.temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
+        try:
+            os.fchmod(descriptor, _FILE_MODE)
+            self._handle = os.fdopen(descriptor, "wb")
+        except BaseException:
+            os.close(descriptor)
+            _remove(self.temp)
+            raise
+
+    def write(self, chunks: Iterable[str] | bytes) -> None:
+        """Append text (in pieces) or bytes."""
+        self._handle.writelines((chunks,) if isinstance(chunks, bytes) else (piece.encode("utf-8") for piece in chunks))
+
+    def _finish(self) -> None:
+        """Everything written reaches the disk before the rename can make it the file."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+
+    def _discard(self) -> None:
+        try:
+            self._handle.close()
+        except OSError:  # flushing what was buffered failed (a full disk): the file goes anyway
+            pass
+        _remove(self.temp)
+
+
+def commit_all(files: Sequence[StagedFile]) -> None:
+    """Put every staged file in place, or none when one cannot be finished or a folder took a
+    target's name meanwhile (all temp files are then removed and the error raised)."""
+    staged = list(files)
+    try:
+        for file in staged:
+            if file.path.is_dir():
+                raise IsADirectoryError(21, "a folder has that name", str(file.path))
+            file._finish()
         while staged:
-            os.replace(*staged[-1])
+            os.replace(staged[-1].temp, staged[-1].path)
             staged.pop()
     except BaseException:
-        for temp, _ in staged:
-            _remove(temp)
+        discard_all(staged)
         raise
+
+
+def discard_all(files: Iterable[StagedFile]) -> None:
+    """Remove staged files' temp files; the files they would have replaced stay as they were."""
+    for file in files:
+        file._discard()
 
 
 def write_file_atomically(path: Path, text: str) -> None:
@@ -231,21 +290,6 @@ def _current_umask() -> int:
 
 # mkstemp creates files readable by the owner only; outputs get the usual permissions.
 _FILE_MODE = 0o666 & ~_current_umask()
-
-
-def _write_temp(path: Path, chunks: Iterable[str] | bytes) -> str:
-    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
-    pieces = (chunks,) if isinstance(chunks, bytes) else (piece.encode("utf-8") for piece in chunks)
-    try:
-        os.fchmod(descriptor, _FILE_MODE)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.writelines(pieces)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        _remove(temp)
-        raise
-    return temp
 
 
 def _remove(temp: str) -> None:

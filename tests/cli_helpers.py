@@ -10,10 +10,11 @@ import sys
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from aligned import split_sentences
+from aligned import split_sentences, textio
 from translate.cli import main
 from translate.outputs.corpus_files import DEFAULT_FORMATS, document_suffixes
 from translate.paragraphs import split_paragraphs
@@ -107,3 +108,17 @@ def cached_rows(cache: Path) -> int:
             return connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def fill_disk_when(monkeypatch: pytest.MonkeyPatch, full: Callable[[textio.StagedFile, str | bytes], bool]) -> None:
+    """Make writing to a file fail as on a full disk (ENOSPC) whenever ``full(file, what)`` says
+    so, ``what`` being the text or bytes about to be written to it."""
+    real_write = textio.StagedFile.write
+
+    def write(file: textio.StagedFile, chunks) -> None:
+        data = chunks if isinstance(chunks, bytes) else "".join(chunks)
+        if full(file, data):
+            raise OSError(28, "No space left on device")
+        real_write(file, data if isinstance(data, bytes) else (data,))
+
+    monkeypatch.setattr(textio.StagedFile, "write", write)

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aligned import textio
 from tests.binary_fixtures import tiny_png
-from tests.cli_helpers import assert_complete, lines, manifest, run_translate
+from tests.cli_helpers import assert_complete, fill_disk_when, lines, manifest, run_translate
 
 GOOD_TEXT = (
     "Le Dr Ehud Ur, professeur de médecine à l'Université Dalhousie, a averti que la recherche en était encore à ses "
@@ -244,14 +243,8 @@ def test_hidden_folders_are_not_walked(inputs: Path, tmp_path: Path, tiny_model:
 
 def test_disk_full_leaves_no_partial_files(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
     (inputs / "full.txt").write_text("Le disque est plein. Rien ne doit rester.", encoding="utf-8")
-    real_write = textio._write_temp
-
-    def write_until_full(path: Path, chunks) -> str:
-        if path.name == "full.tmx":  # the last file of the document's group: the others were staged
-            raise OSError(28, "No space left on device")
-        return real_write(path, chunks)
-
-    monkeypatch.setattr(textio, "_write_temp", write_until_full)
+    # The last file of the document's group: the others were staged.
+    fill_disk_when(monkeypatch, lambda file, text: file.path.name == "full.tmx")
     out_dir = tmp_path / "out"
     result = run_translate(capsys, inputs, "-o", out_dir, "--model", tiny_model, "--beam", "1")
     assert result.status == 1

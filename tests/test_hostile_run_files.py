@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aligned import textio
-from tests.cli_helpers import assert_complete, assert_files_parse, lines, manifest, run_translate
+from tests.cli_helpers import assert_complete, assert_files_parse, fill_disk_when, lines, manifest, run_translate
 from translate import cache, run_lock
 from translate.backends import available_cores
 
@@ -142,14 +141,7 @@ def test_disk_full_on_the_lock_file(inputs: Path, tmp_path: Path, tiny_model: Pa
 
 
 def test_disk_full_on_the_manifest(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
-    real_write = textio._write_temp
-
-    def full_at_manifest(path: Path, chunks) -> str:
-        if path.name == "manifest.json":
-            raise OSError(28, "No space left on device")
-        return real_write(path, chunks)
-
-    monkeypatch.setattr(textio, "_write_temp", full_at_manifest)
+    fill_disk_when(monkeypatch, lambda file, text: file.path.name == "manifest.json")
     out_dir = tmp_path / "out"
     result = translate_into(capsys, out_dir, tiny_model, inputs)
     assert result.status == 3
@@ -160,6 +152,21 @@ def test_disk_full_on_the_manifest(inputs: Path, tmp_path: Path, tiny_model: Pat
     assert not (out_dir / "manifest.json").exists()
     assert not list(out_dir.glob(".*.tmp"))
     assert_files_parse(out_dir)  # what was written is complete
+
+
+def test_disk_full_on_the_corpus_files(inputs: Path, tmp_path: Path, tiny_model: Path, capsys, monkeypatch) -> None:
+    fill_disk_when(monkeypatch, lambda file, text: file.path.name == "corpus.tmx" and "<tu>" in text)  # appending
+    out_dir = tmp_path / "out"
+    result = translate_into(capsys, out_dir, tiny_model, inputs)
+    assert result.status == 1
+    assert result.error_lines == [
+        f"translate: error: cannot write corpus files to {out_dir} (No space left on device); free space or "
+        "choose another -o"
+    ]
+    assert not list(out_dir.glob("corpus.*")) and not list(out_dir.glob(".*.tmp"))
+    assert_complete(out_dir, "good", TEXT)  # the documents' own files are all there
+    assert [document["name"] for document in manifest(out_dir)["documents"]] == ["good", "other"]
+    assert [failure["name"] for failure in manifest(out_dir)["failed"]] == ["corpus"]
 
 
 @pytest.mark.parametrize("name", ["manifest.json", ".lock", "corpus.fr"])

@@ -8,7 +8,7 @@ import pytest
 
 from aligned.beads import SentencePair
 from tests.cli_helpers import lines, manifest, run_translate
-from translate.outputs.corpus_files import corpus_files, document_files, filter_pairs
+from translate.outputs.corpus_files import CorpusFiles, document_files, filter_pairs
 from translate.pipeline import DocumentResult, ParagraphResult
 
 
@@ -35,15 +35,20 @@ def test_matched_pairs_at_or_above_the_score_are_kept_and_each_drop_has_its_reas
 
 def test_filtered_files_hold_only_the_kept_pairs(tmp_path: Path) -> None:
     document = DocumentResult("doc", "doc.txt", [ParagraphResult(0, "…", "…", PAIRS)])
-    files = corpus_files(tmp_path, [document], ["tsv", "moses", "tmx"], min_score=0.5)
-    french = "".join(files[tmp_path / "corpus.filtered.fr"])
-    assert french == "fr0\nfr2\nfr4 fr5\n"
-    assert "".join(files[tmp_path / "corpus.filtered.en"]) == "en0\nen1 en2\nen5\n"
-    assert "".join(files[tmp_path / "corpus.fr"]).count("\n") == len(PAIRS)  # the full corpus is unchanged
-    assert "".join(files[tmp_path / "corpus.filtered.tmx"]).count("<tu>") == 3
+    corpus = CorpusFiles(tmp_path, ["tsv", "moses", "tmx"], min_score=0.5)
+    corpus.append(PAIRS[:3])  # two documents: the corpus files hold both, in order
+    corpus.append(PAIRS[3:])
+    assert sorted(corpus.commit()) == sorted(
+        f"corpus{kind}{suffix}" for kind in ("", ".filtered") for suffix in (".fr", ".en", ".tmx")
+    )
+    assert (tmp_path / "corpus.filtered.fr").read_text(encoding="utf-8") == "fr0\nfr2\nfr4 fr5\n"
+    assert (tmp_path / "corpus.filtered.en").read_text(encoding="utf-8") == "en0\nen1 en2\nen5\n"
+    assert lines(tmp_path / "corpus.fr") == [pair.fr for pair in PAIRS]  # the full corpus is unchanged
+    assert (tmp_path / "corpus.filtered.tmx").read_text(encoding="utf-8").count("<tu>") == 3
     tsv = "".join(document_files(tmp_path, document, ["tsv"], min_score=0.5)[tmp_path / "doc.filtered.fr-en.tsv"])
     assert tsv.splitlines()[1:] == ["0\tfr0\ten0\t0.9100", "0\tfr2\ten1 en2\t0.5000", "0\tfr4 fr5\ten5\t0.7700"]
-    assert tmp_path / "corpus.filtered.fr" not in corpus_files(tmp_path, [document], ["tsv", "moses", "tmx"])
+    (tmp_path / "plain").mkdir()
+    assert CorpusFiles(tmp_path / "plain", ["moses"]).commit() == ["corpus.fr", "corpus.en"]  # no --min-score
 
 
 def test_the_cli_writes_the_filtered_corpus_and_counts_what_it_kept(tmp_path: Path, tiny_model: Path, capsys) -> None:

@@ -23,6 +23,7 @@ import ray
 
 from eval.datasets import flores_documents
 from tests.cli_helpers import cached_rows, manifest, run_translate, run_translate_process
+from translate import inputs
 from translate.cli import main
 from translate.engines.ray_engine import CRASH_ONCE
 
@@ -81,8 +82,15 @@ def local_runs(documents: Path, tiny_model: Path, tmp_path_factory: pytest.TempP
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
 def test_ray_run_writes_the_local_runs_bytes(
-    local_runs: dict[str, Path], cluster: str, documents: Path, tiny_model: Path, tmp_path: Path, backend: str
+    local_runs: dict[str, Path],
+    cluster: str,
+    documents: Path,
+    tiny_model: Path,
+    tmp_path: Path,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(inputs, "GROUP_SEGMENTS", 8)  # 3 groups of 4 documents; the local runs had 1 group
     assert translate(documents, tmp_path, *options(tiny_model, backend, "--engine", "ray")) == 0
     written = files(tmp_path)
     assert len([name for name in written if name.endswith(".paragraphs.fr-en.tsv")]) == DOCUMENTS

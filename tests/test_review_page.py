@@ -23,7 +23,7 @@ from aligned.review import (
     render_page,
     review_rows,
 )
-from translate.outputs.review import page_href, review_files
+from translate.outputs.review import page_href, review_index, review_page, run_facts
 from translate.pipeline import DocumentResult, ParagraphResult
 
 HOSTILE = [
@@ -186,7 +186,7 @@ def test_review_rows_put_target_only_beads_in_the_paragraph_before():
     ]
 
 
-def test_review_files_show_the_manifest_and_link_every_page(tmp_path):
+def test_review_pages_show_the_manifest_and_link_every_page(tmp_path):
     pairs = [SentencePair(0, (0,), (0,), "Bonjour.", "Hello.", 0.9), SentencePair(1, (1,), (), "Seul.", "", 0.0)]
     names = ["plain", "odd #?%: name"]
     documents = [
@@ -203,7 +203,10 @@ def test_review_files_show_the_manifest_and_link_every_page(tmp_path):
         ],
         "failed": [{"name": "bad", "reason": "in/bad.docx: not a Word document"}],
     }
-    pages = review_files(tmp_path, documents, manifest, {"plain": {"BLEU": 12.5}})
+    run = run_facts(manifest)
+    made = [review_page(tmp_path, document, record, run) for document, record in zip(documents, manifest["documents"])]
+    pages = {path: page for path, page, _ in made}
+    pages.update([review_index(tmp_path, [entry for *_, entry in made], manifest, {"plain": {"BLEU": 12.5}})])
     review = tmp_path / "review"
     assert set(pages) == {review / "plain.html", review / "odd #?%: name.html", review / "index.html"}
     page = parse(pages[review / "plain.html"])

@@ -19,7 +19,6 @@ import traceback
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from aligned.command import error
 from aligned.lexicon import DictionaryError, Lexicon
 from aligned.textio import remove_leftovers, write_file_atomically
 from eval.report import REPORT_FILES
@@ -29,10 +28,7 @@ from translate.cache import TranslationCache
 from translate.documents import (
     INPUT_SUFFIXES,
     PLAIN_TEXT_OUTPUT,
-    Document,
     DocumentError,
-    find_documents,
-    read_document,
     shown,
 )
 from translate.engines import ENGINES
@@ -47,7 +43,9 @@ from translate.errors import (
     reason,
 )
 from translate.formats import TRANSLATED_SUFFIXES
+from translate.inputs import find_inputs, in_groups, read_inputs
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
+from translate.messages import report_error, warn
 from translate.model_files import DEFAULT_MODEL, ModelFiles, resolve_model
 from translate.outputs.corpus_files import (
     CORPUS_FILES,
@@ -58,11 +56,10 @@ from translate.outputs.corpus_files import (
     REVIEW,
 )
 from translate.outputs.folder import MANIFEST, EarlierRun, check_run_files, earlier_run, retire
-from translate.outputs.manifest import build_manifest, manifest_text
-from translate.outputs.names import output_names
-from translate.outputs.publish import OutputOptions, Published, publish_documents, publish_review
-from translate.outputs.xml_text import count_forbidden
-from translate.pipeline import AlignMap, DocumentResult, translate_documents
+from translate.outputs.manifest import build_manifest, manifest_head, manifest_text
+from translate.outputs.publish import OutputOptions, Published, Publisher, publish_index
+from translate.outputs.review import run_facts
+from translate.pipeline import AlignMap, translate_documents
 from translate.progress import Progress
 from translate.run_lock import LOCK_FILE, RunLock
 from translate.translation import UNITS, TranslationStats, Translator
@@ -262,15 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        _error("interrupted; finished batches are kept in the cache, run the same command again to resume")
+        report_error("interrupted; finished batches are kept in the cache, run the same command again to resume")
         return EXIT_INTERRUPTED
     except StopRun as stop:
-        _error(str(stop))
+        report_error(str(stop))
         return stop.status
     except Exception as bug:  # every expected failure has its own message; this is not one
         if os.environ.get("TRANSLATE_DEBUG"):
             traceback.print_exc()
-        _error(
+        report_error(
             f"internal error ({type(bug).__name__}: {first_line(bug)}); this is a bug, please report it "
             "with the command line (TRANSLATE_DEBUG=1 shows the traceback)"
         )
@@ -300,7 +297,7 @@ def _run(args: argparse.Namespace) -> int:
 def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing: contextlib.ExitStack) -> int:
     leftovers = remove_leftovers(out_dir)
     if leftovers:
-        _warn(f"removed {leftovers} temporary file(s) that an interrupted run left in {shown(out_dir)}")
+        warn(f"removed {leftovers} temporary file(s) that an interrupted run left in {shown(out_dir)}")
     if args.reference is not None and not args.reference.is_dir():
         raise StopRun(
             f"--reference {shown(args.reference)}: not a directory; pass the folder that holds NAME.en reference files"
@@ -327,33 +324,13 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         reference=args.reference,
         min_score=args.min_score,
     )
-    documents, failures = _read_documents(args.sources)
+    inputs, failures = find_inputs(args.sources, OUTPUT_SUFFIXES, RESERVED_NAMES)
 
     def fail(failure: DocumentError) -> None:
         failures.append(failure)
-        _error(failure.reason)
+        report_error(failure.reason)
 
     translator, cache_path, engine = open_translator(args, out_dir, model, backend, settings)
-    earlier = earlier_run(out_dir)
-    try:
-        with Progress(enabled=not args.quiet) as progress:
-            results = (
-                translate_documents(
-                    documents,
-                    translator,
-                    progress.stage("translating", "piece"),
-                    lexicon,
-                    progress.stage("aligning", "paragraph"),
-                    map_alignments,
-                )
-                if documents
-                else []
-            )
-            published = publish_documents(out_dir, results, options, fail, _warn, progress.stage("writing", "document"))
-    finally:
-        if translator.cache:
-            translator.cache.close()
-    stats = translator.stats
     settings_record = {
         **decoding_record(args, translator, threads, cache_path),
         "formats": list(options.formats),
@@ -361,9 +338,34 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         "dictionary": args.dictionary,
         "engine": args.engine,
     }
-
-    run = {"model": model, "backend": backend.name, "settings": settings_record, "min_score": args.min_score}
-    return finish_run(out_dir, earlier, published, options.formats, failures, fail, run, stats, engine, started)
+    head = manifest_head(model, backend.name, settings_record)
+    earlier = earlier_run(out_dir)
+    try:
+        with (
+            Progress(enabled=not args.quiet) as progress,
+            Publisher(out_dir, options, fail, warn, run_facts(head)) as publisher,
+        ):
+            read = 0
+            for group in in_groups(read_inputs(inputs, failures)):
+                part = f" (documents {read + 1}-{read + len(group)} of {len(inputs)})"
+                read += len(group)
+                results = translate_documents(
+                    group,
+                    translator,
+                    progress.stage(f"translating{part}", "piece"),
+                    lexicon,
+                    progress.stage(f"aligning{part}", "paragraph"),
+                    map_alignments,
+                )
+                written = progress.stage(f"writing{part}", "document")
+                for result in results:
+                    publisher.add(result)
+                    written(1, len(results))
+            published = publisher.finish()
+    finally:
+        if translator.cache:
+            translator.cache.close()
+    return finish_run(out_dir, earlier, published, options, failures, fail, head, translator.stats, engine, started)
 
 
 def open_translator(
@@ -377,7 +379,7 @@ def open_translator(
     engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     for note in cache.notes if cache else ():
-        _warn(note)
+        warn(note)
     batch_size = args.batch_size or _batch_size(compute_type, args.device)
     translator = Translator(
         backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
@@ -407,49 +409,47 @@ def finish_run(
     out_dir: Path,
     earlier: EarlierRun,
     published: Published,
-    formats: Sequence[str],
+    options: OutputOptions,
     failures: list[DocumentError],
     fail: Callable[[DocumentError], None],
-    run: Mapping,
+    head: Mapping,
     stats: TranslationStats,
     engine: str | None,
     started: float,
 ) -> int:
     """What every run does once its documents' files are written, translated or aligned with
-    human translations (``translate.english``): review pages, retiring an earlier run's files,
-    the manifest, warnings about what came out, the summary line; returns the exit status.
-    ``run`` holds what the manifest says of the run itself (``build_manifest``'s model, backend,
-    settings, min_score, and english fields); ``engine`` is None when no model ran."""
-    xml_replaced = {result.name: _xml_replacements(result, formats) for result, _ in published.documents}
+    human translations (``translate.english``): the review index, retiring an earlier run's
+    files, the manifest, warnings about what came out, the summary line; returns the exit
+    status. ``head`` is what the manifest says of the run itself (``manifest_head``); ``engine``
+    is None when no model ran."""
 
-    def manifest(xml_replaced: Mapping[str, int], stale: Sequence[str]) -> dict:
+    def manifest(stale: Sequence[str]) -> dict:
         return build_manifest(
-            **run,
+            head=head,
             documents=published.documents,
             failures=failures,
             stats=stats,
             wall_seconds=time.monotonic() - started,
             corpus_outputs=published.corpus or [],
             stale_outputs=stale,
-            xml_replacements=xml_replaced,
-            simplified=published.simplified,
+            min_score=options.min_score,
         )
 
-    if REVIEW in formats and published.corpus is not None:
-        published.corpus += publish_review(out_dir, published, manifest(xml_replaced, ()), fail)
+    if REVIEW in options.formats and published.corpus is not None:
+        published.corpus += publish_index(out_dir, published, manifest(()), fail)
     removed, stale = retire(
-        out_dir, earlier, {result.source: outputs for result, outputs in published.documents}, published.corpus
+        out_dir, earlier, {record["source"]: record["outputs"] for record in published.documents}, published.corpus
     )
+    final = manifest(stale)
     try:
-        write_file_atomically(out_dir / MANIFEST, manifest_text(manifest(xml_replaced, stale)))
+        write_file_atomically(out_dir / MANIFEST, manifest_text(final))
     except OSError as error:
         raise WriteFailed(
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
             "(translations come from the cache)"
         ) from None
-    _report_outcome(published.documents, stats, xml_replaced, published.simplified, removed, stale, formats)
-    written = [result for result, _ in published.documents]
-    _summary(written, failures, stats, engine, out_dir, time.monotonic() - started)
+    _report_outcome(published.documents, stats, removed, stale, options.formats)
+    _summary(final["counts"], failures, stats, engine, out_dir, time.monotonic() - started)
     return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
 
 
@@ -469,7 +469,7 @@ def _engine(
 
     spec = WorkerSpec(model, args.backend, settings, args.device, threads, args.compute_type, lexicon)
     gpus = args.actor_gpus if args.actor_gpus is not None else float(args.device == "cuda")
-    engine = RayEngine(args.ray_address, spec, args.actors, _actor_cpus(args), gpus, _warn)
+    engine = RayEngine(args.ray_address, spec, args.actors, _actor_cpus(args), gpus, warn)
     closing.callback(engine.close)
     return engine.backend, engine.map_alignments
 
@@ -493,80 +493,59 @@ def _threads(requested: int | None) -> int | None:
     make them wait for each other (10,000 made a run 45 times slower)."""
     cores = available_cores()
     if requested is not None and requested > cores:
-        _warn(f"--threads {requested} is more than the {cores} CPU core(s) available; using {cores}")
+        warn(f"--threads {requested} is more than the {cores} CPU core(s) available; using {cores}")
         return cores
     return requested
 
 
-def _xml_replacements(result: DocumentResult, formats: Sequence[str]) -> int:
-    """Characters XML forbids in a document's pairs, when it has an XML file (TMX, XLSX) for them."""
-    if "tmx" not in formats and "xlsx" not in formats:
-        return 0
-    return count_forbidden(text for pair in result.pairs for text in (pair.fr, pair.en))
-
-
 def _report_outcome(
-    written,
-    stats,
-    xml_replaced: dict[str, int],
-    simplified: dict[str, int],
+    documents: Sequence[Mapping],
+    stats: TranslationStats,
     removed: list[str],
     stale: list[str],
     formats: Sequence[str],
 ) -> None:
-    """Warnings about what came out: flags, simplified formatting, bounded pieces, replaced
-    characters, retired files."""
-    for result, _ in written:
-        if result.language_flag:
-            _warn(f"{result.source}: {result.language_flag}; translated as is and flagged in the manifest")
-        if simplified.get(result.name):
-            _warn(
-                f"{result.source}: inline formatting simplified in {simplified[result.name]} segment(s) of the "
+    """Warnings about what came out (from the documents' manifest records): flags, simplified
+    formatting, bounded pieces, replaced characters, retired files."""
+    for record in documents:
+        if record["language_flag"]:
+            warn(f"{record['source']}: {record['language_flag']}; translated as is and flagged in the manifest")
+        simplified = record["format"].get("simplified_segments")
+        if simplified:
+            warn(
+                f"{record['source']}: inline formatting simplified in {simplified} segment(s) of the "
                 f"translated document (README: what each format keeps); counted in manifest.json"
             )
     xml_files = " and ".join(label for fmt, label in (("tmx", "TMX files"), ("xlsx", "workbook")) if fmt in formats)
-    for name, count in xml_replaced.items():
-        if count:
-            _warn(
-                f"{name}: {count} character(s) that XML forbids (such as U+FFFE) written as U+FFFD in the {xml_files}; "
-                "counted in manifest.json"
+    for record in documents:
+        if record["xml_replacements"]:
+            warn(
+                f"{record['name']}: {record['xml_replacements']} character(s) that XML forbids (such as U+FFFE) "
+                f"written as U+FFFD in the {xml_files}; counted in manifest.json"
             )
     if stats.bounded_pieces:
-        _warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
+        warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
     if removed:
-        _warn(
+        warn(
             f"removed {len(removed)} file(s) of an earlier run that this run no longer writes "
             f"({', '.join(removed[:3])}{' ...' if len(removed) > 3 else ''})"
         )
     if stale:
-        _warn(
+        warn(
             f"{len(stale)} file(s) of earlier runs were not refreshed by this run "
             f"({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); "
             "listed as stale_outputs in manifest.json"
         )
 
 
-def _read_documents(sources: list[Path]) -> tuple[list[Document], list[DocumentError]]:
-    """Read every document under its output name; report repairs as warnings and unreadable
-    inputs as errors."""
-    paths, failures = find_documents(sources)
-    documents: list[Document] = []
-    for path, name in zip(paths, output_names(paths, OUTPUT_SUFFIXES, RESERVED_NAMES)):
-        document = read_document(path, name)
-        if isinstance(document, DocumentError):
-            failures.append(document)
-            continue
-        documents.append(document)
-        for note in document.notes:
-            _warn(f"{shown(path)}: {note}")
-    for failure in failures:
-        _error(failure.reason)
-    return documents, failures
-
-
-def _summary(written, failures, stats, engine: str | None, out_dir: Path, seconds: float) -> None:
-    pairs = sum(len(result.pairs) for result in written)
-    paragraphs = sum(len(result.paragraphs) for result in written)
+def _summary(
+    counts: Mapping,
+    failures: list[DocumentError],
+    stats: TranslationStats,
+    engine: str | None,
+    out_dir: Path,
+    seconds: float,
+) -> None:
     if engine is None:
         model_work = "aligned with human English translations: no model work"
     elif stats.pieces and not stats.translated_pieces:
@@ -578,18 +557,11 @@ def _summary(written, failures, stats, engine: str | None, out_dir: Path, second
         )
     failed = f", {len(failures)} failed" if failures else ""
     print(
-        f"translate: {len(written)} document(s){failed}, {paragraphs} paragraph(s), {pairs} sentence pair(s) in "
+        f"translate: {counts['documents']} document(s){failed}, {counts['paragraphs']} paragraph(s), "
+        f"{counts['pairs']} sentence pair(s) in "
         f"{shown(out_dir)}/ ({seconds:.1f}s); {model_work}",
         file=sys.stderr,
     )
-
-
-def _error(message: str) -> None:
-    error("translate", message)
-
-
-def _warn(message: str) -> None:
-    print(f"translate: warning: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -23,16 +23,19 @@ from typing import Callable
 from aligned.lexicon import Lexicon
 from translate.backends import Backend, DecodingSettings
 from translate.backends.loading import load_backend
-from translate.cli import _error, _read_documents, _threads, _warn, decoding_record, finish_run, open_translator
+from translate.cli import OUTPUT_SUFFIXES, RESERVED_NAMES, _threads, decoding_record, finish_run, open_translator
 from translate.document_alignment import Sentences, align_document, document_result, document_sentences
 from translate.documents import Document, DocumentError, find_documents, read_document, shown
 from translate.errors import StopRun
+from translate.inputs import find_inputs, read_inputs
 from translate.language import english_flag
+from translate.messages import report_error, warn
 from translate.model_files import ModelFiles, resolve_model
 from translate.outputs.corpus_files import DEFAULT_FORMATS, DOCUMENT
 from translate.outputs.folder import earlier_run
-from translate.outputs.publish import OutputOptions, publish_documents
-from translate.pipeline import DocumentResult
+from translate.outputs.manifest import manifest_head
+from translate.outputs.publish import OutputOptions, Publisher
+from translate.outputs.review import run_facts
 from translate.progress import Progress
 from translate.translation import TranslationStats, Translator
 
@@ -61,34 +64,15 @@ def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon
     options = OutputOptions(
         formats=args.formats or [fmt for fmt in DEFAULT_FORMATS if fmt != DOCUMENT], min_score=args.min_score
     )
-    documents, failures = _read_documents(args.sources)
+    inputs, failures = find_inputs(args.sources, OUTPUT_SUFFIXES, RESERVED_NAMES)
+    documents = list(read_inputs(inputs, failures))
 
     def fail(failure: DocumentError) -> None:
         failures.append(failure)
-        _error(failure.reason)
+        report_error(failure.reason)
 
     pairs = _pair_documents(documents, [failure.path for failure in failures], args.english, fail)
-    english_records = {pair.french.name: _english_record(pair) for pair in pairs}
     engine = _Engine.open(args, out_dir) if args.mt_assist else None
-    earlier = earlier_run(out_dir)
-    try:
-        with Progress(enabled=not args.quiet) as progress:
-            translations = (
-                engine.translate([pair.french_sentences for pair in pairs], progress.stage("translating", "piece"))
-                if engine
-                else [None] * len(pairs)
-            )
-            aligned = progress.stage("aligning", "document")
-            results: list[DocumentResult] = []
-            for pair, mt in zip(pairs, translations):
-                beads = align_document(pair.french_sentences, pair.english_sentences, mt, lexicon)
-                results.append(document_result(pair.french, pair.french_sentences, pair.english_sentences, beads))
-                aligned(1, len(pairs))
-            published = publish_documents(out_dir, results, options, fail, _warn, progress.stage("writing", "document"))
-    finally:
-        if engine:
-            engine.close()
-    stats = engine.translator.stats if engine else TranslationStats()
     settings = {
         "english": shown(args.english),
         "mt_assist": args.mt_assist,
@@ -97,17 +81,36 @@ def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon
         "dictionary": args.dictionary,
         **(engine.settings(args) if engine else {}),
     }
-
-    run = {
-        "model": engine.model if engine else None,
-        "backend": engine.backend.name if engine else None,
-        "settings": settings,
-        "min_score": args.min_score,
-        "english": HUMAN_MT_ASSIST if engine else HUMAN,
-        "english_sources": english_records,
-    }
+    head = manifest_head(
+        engine.model if engine else None,
+        engine.backend.name if engine else None,
+        settings,
+        english=HUMAN_MT_ASSIST if engine else HUMAN,
+    )
+    english_records = {pair.french.name: _english_record(pair) for pair in pairs}
+    earlier = earlier_run(out_dir)
+    try:
+        with (
+            Progress(enabled=not args.quiet) as progress,
+            Publisher(out_dir, options, fail, warn, run_facts(head), english_records) as publisher,
+        ):
+            translations = (
+                engine.translate([pair.french_sentences for pair in pairs], progress.stage("translating", "piece"))
+                if engine
+                else [None] * len(pairs)
+            )
+            aligned = progress.stage("aligning and writing", "document")
+            for pair, mt in zip(pairs, translations):
+                beads = align_document(pair.french_sentences, pair.english_sentences, mt, lexicon)
+                publisher.add(document_result(pair.french, pair.french_sentences, pair.english_sentences, beads))
+                aligned(1, len(pairs))
+            published = publisher.finish()
+    finally:
+        if engine:
+            engine.close()
+    stats = engine.translator.stats if engine else TranslationStats()
     return finish_run(
-        out_dir, earlier, published, options.formats, failures, fail, run, stats, engine and engine.name, started
+        out_dir, earlier, published, options, failures, fail, head, stats, engine and engine.name, started
     )
 
 
@@ -150,9 +153,7 @@ def _pair_documents(
         stems = {document.path.stem for document in documents} | {path.stem for path in unreadable}
         for stem, paths in by_stem.items():
             if stem not in stems:
-                _warn(
-                    f"{', '.join(map(shown, paths))}: no French document named {shown(stem)}.* among SRC; not aligned"
-                )
+                warn(f"{', '.join(map(shown, paths))}: no French document named {shown(stem)}.* among SRC; not aligned")
         partners = {document.name: by_stem.get(document.path.stem, []) for document in documents}
     pairs = []
     for document in documents:
@@ -180,14 +181,14 @@ def _read_pair(document: Document, path: Path, fail: Callable[[DocumentError], N
         fail(DocumentError(document.name, document.path, f"{english.reason} (the English of {shown(document.path)})"))
         return None
     for note in english.notes:
-        _warn(f"{shown(path)}: {note}")
+        warn(f"{shown(path)}: {note}")
     flag = english_flag(english.text)
     if flag:
-        _warn(f"{shown(path)}: {flag}, not English; aligned as is and flagged in the manifest")
+        warn(f"{shown(path)}: {flag}, not English; aligned as is and flagged in the manifest")
     ratio = _length_ratio(document, english)
     low, high = LENGTH_RATIO_RANGE
     if not low <= ratio <= high:
-        _warn(
+        warn(
             f"{shown(path)} is {ratio:.2f} times as long as {shown(document.path)} (characters; {low}-{high} is "
             "usual): a part may be missing or extra; aligned anyway, unaligned sentences are flagged on the review page"
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from aligned.beads import SentencePair
+from aligned.textio import StagedFile, commit_all, discard_all
 from translate import TOOL_NAME, __version__
 from translate.formats import Rebuilt
 from translate.outputs.xml_text import xml_text
@@ -94,16 +95,67 @@ def document_files(
     return files
 
 
-def corpus_files(
-    out_dir: Path, documents: Sequence[DocumentResult], formats: Sequence[str], min_score: float | None = None
-) -> dict[Path, Iterator[str]]:
-    """``corpus.*`` files concatenating all documents, in input order, and with ``min_score``
-    ``corpus.filtered.*`` holding only the pairs a clean corpus keeps."""
-    pairs = [pair for document in documents for pair in document.pairs]
-    files = _files(out_dir, "corpus", pairs, formats, _CORPUS_SUFFIXES)
-    if min_score is not None:
-        files |= _files(out_dir, "corpus.filtered", filter_pairs(pairs, min_score)[0], formats, _CORPUS_SUFFIXES)
-    return files
+class CorpusFiles:
+    """``corpus.*`` files concatenating all documents in input order, and with ``min_score``
+    ``corpus.filtered.*`` holding only the pairs a clean corpus keeps: appended document by
+    document as each is written (so a run never holds its whole corpus), in temp files that
+    ``commit`` puts in place together at the end of the run (``discard`` drops them)."""
+
+    def __init__(self, out_dir: Path, formats: Sequence[str], min_score: float | None = None):
+        self._min_score = min_score
+        chosen = [suffix for fmt, writers in _WRITERS.items() if fmt in formats for suffix, _ in writers]
+        names = ["corpus"] if min_score is None else ["corpus", "corpus.filtered"]
+        self._paths = {
+            name: {suffix: out_dir / f"{name}{suffix}" for suffix in _CORPUS_SUFFIXES if suffix in chosen}
+            for name in names
+        }
+        self._has_pairs = dict.fromkeys(names, False)
+        self._files: dict[str, dict[str, StagedFile]] = {}
+
+    def _open(self) -> None:
+        """The temp files, made when the first document comes (a run killed before that leaves none)."""
+        try:
+            for name, paths in self._paths.items():
+                self._files[name] = {}
+                for suffix, path in paths.items():
+                    self._files[name][suffix] = StagedFile(path)
+                    if suffix == ".tmx":
+                        self._files[name][suffix].write(tmx_head())
+        except BaseException:
+            self.discard()
+            raise
+
+    def append(self, pairs: Sequence[SentencePair]) -> None:
+        """Add one document's pairs at the end of every corpus file."""
+        if not self._files:
+            self._open()
+        for name, files in self._files.items():
+            kept = pairs if name == "corpus" else filter_pairs(pairs, self._min_score)[0]
+            for suffix, file in files.items():
+                if suffix == ".tmx":
+                    file.write(tmx_units(kept, opens_body=not self._has_pairs[name]))
+                else:
+                    file.write(render_moses(pair.fr if suffix == ".fr" else pair.en for pair in kept))
+            self._has_pairs[name] = self._has_pairs[name] or bool(kept)
+
+    def commit(self) -> list[str]:
+        """Finish and put every file in place; returns their names."""
+        if not self._files:
+            self._open()
+        for name, files in self._files.items():
+            if ".tmx" in files:
+                files[".tmx"].write(tmx_tail(self._has_pairs[name]))
+        commit_all(self._staged)
+        return [file.path.name for file in self._staged]
+
+    def discard(self) -> None:
+        """Drop every file written so far; corpus files of an earlier run stay as they were."""
+        discard_all(self._staged)
+        self._files = {}
+
+    @property
+    def _staged(self) -> list[StagedFile]:
+        return [file for files in self._files.values() for file in files.values()]
 
 
 def _render_xlsx(name: str, pairs: Sequence[SentencePair]) -> bytes:
@@ -165,8 +217,14 @@ def render_tmx(pairs: Sequence[SentencePair]) -> Iterator[str]:
     Characters that XML 1.0 forbids become U+FFFD (``xml_text``); the manifest counts them.
     Written line by line in the layout of ElementTree's ``indent``, never as a tree: a tree of
     130,000 pairs took 0.5 GB. No creation date is written, so that re-running on the same input
-    gives byte-identical files.
+    gives byte-identical files. In three parts, so that ``CorpusFiles`` can append units.
     """
+    yield from tmx_head()
+    yield from tmx_units(pairs, opens_body=True)
+    yield from tmx_tail(bool(pairs))
+
+
+def tmx_head() -> Iterator[str]:
     header = " ".join(
         f'{name}="{value}"'
         for name, value in (
@@ -181,7 +239,12 @@ def render_tmx(pairs: Sequence[SentencePair]) -> Iterator[str]:
     )
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
     yield f'<tmx version="1.4">\n  <header {header} />\n'
-    yield "  <body>\n" if pairs else "  <body />\n"
+
+
+def tmx_units(pairs: Sequence[SentencePair], opens_body: bool) -> Iterator[str]:
+    """The ``<tu>`` of each pair, after ``<body>`` when these are the file's first units."""
+    if opens_body and pairs:
+        yield "  <body>\n"
     for pair in pairs:
         yield f'    <tu>\n      <prop type="x-score">{pair.score:.4f}</prop>\n'
         yield f'      <prop type="x-paragraph">{pair.paragraph}</prop>\n'
@@ -193,4 +256,8 @@ def render_tmx(pairs: Sequence[SentencePair]) -> Iterator[str]:
             if text:
                 yield f'      <tuv xml:lang="{lang}">\n        <seg>{xml_text(text)}</seg>\n      </tuv>\n'
         yield "    </tu>\n"
-    yield "  </body>\n</tmx>\n" if pairs else "</tmx>\n"
+
+
+def tmx_tail(has_units: bool) -> Iterator[str]:
+    """The file's end: an empty ``<body />`` when no unit was written."""
+    yield "  </body>\n</tmx>\n" if has_units else "  <body />\n</tmx>\n"

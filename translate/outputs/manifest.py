@@ -21,35 +21,11 @@ from translate.pipeline import DocumentResult
 from translate.translation import TranslationStats
 
 
-def build_manifest(
-    *,
-    model: ModelFiles | None,
-    backend: str | None,
-    settings: dict,
-    documents: Sequence[tuple[DocumentResult, list[str]]],
-    failures: Sequence[DocumentError],
-    stats: TranslationStats,
-    wall_seconds: float,
-    corpus_outputs: Sequence[str] = (),
-    stale_outputs: Sequence[str] = (),
-    xml_replacements: Mapping[str, int] | None = None,
-    simplified: Mapping[str, int] | None = None,
-    min_score: float | None = None,
-    english: str | None = None,
-    english_sources: Mapping[str, Mapping] | None = None,
-) -> dict:
-    """The manifest (``manifest_text`` writes it). ``documents`` pairs each written document with
-    its file names; ``xml_replacements`` counts, by document name, characters XML forbids that
-    became U+FFFD; ``simplified``, segments whose inline formatting the translated document could
-    not carry (only documents whose translated document was written are in it); with
-    ``min_score``, the pairs the filtered corpus keeps and drops are counted, overall and per
-    document. A run aligned with human translations (``translate.english``) has ``english``
-    ("human" or "human+mt-assist") and, by document name, what is known of each English file
-    (``english_sources``: its path, SHA-256 ...); without a model every model field is null."""
-    results = [result for result, _ in documents]
-    all_pairs = [pair for result in results for pair in result.pairs]
-    bead_types = Counter(pair.kind for pair in all_pairs)
-    manifest = {
+def manifest_head(model: ModelFiles | None, backend: str | None, settings: dict, english: str | None = None) -> dict:
+    """What the manifest says of the run before any document is done: the tool, the model (every
+    field null when none ran), where the English came from with ``--english`` ("human" or
+    "human+mt-assist"), and the settings. Review pages show it (``outputs.review.run_facts``)."""
+    return {
         "tool": {"name": TOOL_NAME, "version": __version__},
         "model": {
             "id": model.requested if model else None,
@@ -59,36 +35,72 @@ def build_manifest(
         },
         **({"english": english} if english else {}),
         "settings": settings,
+    }
+
+
+def document_record(
+    result: DocumentResult,
+    outputs: Sequence[str],
+    *,
+    simplified: int | None = None,
+    xml_replacements: int = 0,
+    min_score: float | None = None,
+    english: Mapping | None = None,
+) -> dict:
+    """A written document's entry in the manifest, made as the document is written so that the
+    run keeps this record rather than the document. ``simplified`` counts segments whose inline
+    formatting its translated document could not carry (None when none was written);
+    ``xml_replacements``, characters XML forbids that became U+FFFD; with ``min_score``, the
+    pairs the filtered corpus keeps and drops; ``english``, what is known of its human English
+    translation (``translate.english``: its path, SHA-256 ...)."""
+    pairs = result.pairs
+    return {
+        "name": result.name,
+        "source": result.source,
+        "outputs": list(outputs),
+        "paragraphs": len(result.paragraphs),
+        "sentences": {"fr": sum(len(pair.src_ids) for pair in pairs), "en": sum(len(pair.tgt_ids) for pair in pairs)},
+        "pairs": len(pairs),
+        "pairs_by_bead_type": dict(sorted(Counter(pair.kind for pair in pairs).items())),
+        **({"filtered": _filter_record(pairs, min_score)} if min_score is not None else {}),
+        "format": _format_record(result, outputs, simplified),
+        "input_repairs": result.notes,
+        "xml_replacements": xml_replacements,
+        "language_flag": result.language_flag,
+        **({"english": dict(english)} if english is not None else {}),
+    }
+
+
+def build_manifest(
+    *,
+    head: Mapping,
+    documents: Sequence[Mapping],
+    failures: Sequence[DocumentError],
+    stats: TranslationStats,
+    wall_seconds: float,
+    corpus_outputs: Sequence[str] = (),
+    stale_outputs: Sequence[str] = (),
+    min_score: float | None = None,
+) -> dict:
+    """The manifest (``manifest_text`` writes it): ``head`` (``manifest_head``), the run's counts
+    summed from the ``documents``' records (``document_record``), the model's work, what was
+    written, and what failed and why."""
+    bead_types: Counter[str] = Counter()
+    for record in documents:
+        bead_types.update(record["pairs_by_bead_type"])
+    manifest = {
+        **head,
         "counts": {
-            "documents": len(results),
+            "documents": len(documents),
             "failed_documents": len(failures),
-            "paragraphs": sum(len(result.paragraphs) for result in results),
-            "sentences": {
-                "fr": sum(len(pair.src_ids) for pair in all_pairs),
-                "en": sum(len(pair.tgt_ids) for pair in all_pairs),
-            },
+            "paragraphs": sum(record["paragraphs"] for record in documents),
+            "sentences": {side: sum(record["sentences"][side] for record in documents) for side in ("fr", "en")},
             "pairs": sum(bead_types.values()),
             "pairs_by_bead_type": dict(sorted(bead_types.items())),
         },
-        **({"filtered": _filter_record(all_pairs, min_score)} if min_score is not None else {}),
+        **({"filtered": _filtered_total(documents, min_score)} if min_score is not None else {}),
         "translation": {**asdict(stats), "bounded_pieces": len(stats.bounded_pieces)},
-        "documents": [
-            {
-                "name": result.name,
-                "source": result.source,
-                "outputs": outputs,
-                "paragraphs": len(result.paragraphs),
-                "pairs": len(result.pairs),
-                "pairs_by_bead_type": dict(sorted(Counter(pair.kind for pair in result.pairs).items())),
-                **({"filtered": _filter_record(result.pairs, min_score)} if min_score is not None else {}),
-                "format": _format_record(result, outputs, (simplified or {}).get(result.name)),
-                "input_repairs": result.notes,
-                "xml_replacements": (xml_replacements or {}).get(result.name, 0),
-                "language_flag": result.language_flag,
-                **({"english": dict(english_sources[result.name])} if result.name in (english_sources or {}) else {}),
-            }
-            for result, outputs in documents
-        ],
+        "documents": list(documents),
         "corpus_outputs": list(corpus_outputs),
         "stale_outputs": list(stale_outputs),
         "failed": [
@@ -110,6 +122,18 @@ def _filter_record(pairs: Sequence[SentencePair], min_score: float) -> dict:
         "min_score": min_score,
         "pairs_kept": len(kept),
         "pairs_dropped": {reason: dropped[reason] for reason in (UNALIGNED, BELOW_MIN_SCORE)},
+    }
+
+
+def _filtered_total(documents: Sequence[Mapping], min_score: float) -> dict:
+    """What ``--min-score`` kept and dropped over the whole run."""
+    return {
+        "min_score": min_score,
+        "pairs_kept": sum(record["filtered"]["pairs_kept"] for record in documents),
+        "pairs_dropped": {
+            reason: sum(record["filtered"]["pairs_dropped"][reason] for record in documents)
+            for reason in (UNALIGNED, BELOW_MIN_SCORE)
+        },
     }
 
 

@@ -9,6 +9,7 @@ Everything shown comes from the manifest and the results, so the pages never dis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import quote
@@ -20,29 +21,27 @@ from translate.pipeline import DocumentResult
 INDEX_PAGE = "index.html"  # a document called "index" is renamed by ``outputs.names`` (reserved)
 
 
-def review_files(
-    out_dir: Path,
-    documents: Sequence[DocumentResult],
-    manifest: Mapping,
-    scores: Mapping[str, Mapping[str, float]],
-) -> dict[Path, str]:
-    """Each document's page and the index, by path. ``manifest`` is the run's manifest as a
-    dict; ``scores`` maps a document's name to its metrics (empty without --reference)."""
-    folder = out_dir / REVIEW_FOLDER
-    records = {record.get("name"): record for record in manifest.get("documents", [])}
-    run = run_facts(manifest)
-    pages: dict[Path, str] = {}
-    entries = []
-    for document in documents:
-        rows = document.pairs
-        record = records.get(document.name, {})
-        facts = [("source", document.source), *run, *_document_facts(record)]
-        pages[folder / page_name(document.name)] = render_page(
-            document.name, rows, facts, document_notes(document, record), back_link=INDEX_PAGE
-        )
-        entries.append(IndexEntry.of(document.name, page_href(document.name), rows, scores.get(document.name)))
-    pages[folder / INDEX_PAGE] = render_index("Review: " + _title(manifest), entries, run, _failures(manifest))
-    return pages
+def review_page(
+    out_dir: Path, document: DocumentResult, record: Mapping, run: Sequence[tuple[str, str]]
+) -> tuple[Path, str, IndexEntry]:
+    """A document's page (path and HTML), written with its other files, and its entry in the
+    index (without scores: those come at the end of the run). ``record`` is the document's entry
+    in the manifest, ``run`` the run's facts (``run_facts``)."""
+    rows = document.pairs
+    facts = [("source", document.source), *run, *_document_facts(record)]
+    page = render_page(document.name, rows, facts, document_notes(document, record), back_link=INDEX_PAGE)
+    entry = IndexEntry.of(document.name, page_href(document.name), rows)
+    return out_dir / REVIEW_FOLDER / page_name(document.name), page, entry
+
+
+def review_index(
+    out_dir: Path, entries: Sequence[IndexEntry], manifest: Mapping, scores: Mapping[str, Mapping[str, float]]
+) -> tuple[Path, str]:
+    """``review/index.html`` (path and HTML): every document's entry, with its scores when it
+    has some (``scores`` by document name, empty without --reference), and the failures."""
+    entries = [replace(entry, scores=dict(scores.get(entry.name, {}))) for entry in entries]
+    page = render_index("Review: " + _title(manifest), entries, run_facts(manifest), _failures(manifest))
+    return out_dir / REVIEW_FOLDER / INDEX_PAGE, page
 
 
 def page_name(name: str) -> str:
