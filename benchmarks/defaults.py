@@ -43,7 +43,7 @@ from docs_table import tables_into  # noqa: E402  (beside this script; pysbd ins
 from harness import shaped_model  # noqa: E402
 from throughput import flores_paragraphs  # noqa: E402
 
-from translate.cli import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
+from translate.run import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
 
 PER_DOCUMENT = 16
 TOKENS = 110  # per input, end-of-sentence included: devtest holds about 30,000 tokens, 270 such pieces

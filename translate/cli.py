@@ -17,59 +17,51 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Sequence
 
 from aligned.lexicon import DictionaryError, Lexicon
-from aligned.textio import remove_leftovers, write_file_atomically
-from eval.report import REPORT_FILES
-from translate.backends import Backend, DecodingSettings, available_cores
+from aligned.textio import remove_leftovers
+from translate.backends import Backend, DecodingSettings
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
-from translate.cache import TranslationCache
 from translate.documents import (
     INPUT_SUFFIXES,
-    PLAIN_TEXT_OUTPUT,
     DocumentError,
     shown,
 )
 from translate.engines import ENGINES
 from translate.errors import (
     EXIT_BUG,
-    EXIT_DOCUMENT_FAILED,
     EXIT_INTERRUPTED,
-    EXIT_OK,
     StopRun,
-    WriteFailed,
     first_line,
-    reason,
 )
-from translate.formats import TRANSLATED_SUFFIXES
 from translate.inputs import find_inputs, in_groups, read_inputs
-from translate.length_policy import OUTPUT_BOUND, LengthPolicy
 from translate.messages import report_error, warn
 from translate.model_files import DEFAULT_MODEL, ModelFiles, resolve_model
 from translate.outputs.corpus_files import (
-    CORPUS_FILES,
     DEFAULT_FORMATS,
     DOCUMENT,
-    DOCUMENT_SUFFIXES,
     FORMATS,
-    REVIEW,
 )
-from translate.outputs.folder import MANIFEST, EarlierRun, check_run_files, earlier_run, retire
-from translate.outputs.manifest import build_manifest, manifest_head, manifest_text
-from translate.outputs.publish import OutputOptions, Published, Publisher, publish_index
+from translate.outputs.folder import check_run_files, earlier_run
+from translate.outputs.manifest import manifest_head
+from translate.outputs.publish import OutputOptions, Publisher
 from translate.outputs.review import run_facts
 from translate.pipeline import AlignMap, translate_documents
 from translate.progress import Progress
-from translate.run_lock import LOCK_FILE, RunLock
-from translate.translation import UNITS, TranslationStats, Translator
-
-# Every file of the run's own besides the documents' files: no document may be named onto one.
-RUN_FILES = (MANIFEST, LOCK_FILE, *CORPUS_FILES, *REPORT_FILES)
-# Every ending a document's own files may have: corpus files, translated documents, and its
-# review page (review/NAME.html, beside review/index.html, which no document may be named onto).
-OUTPUT_SUFFIXES = (*DOCUMENT_SUFFIXES, *TRANSLATED_SUFFIXES, PLAIN_TEXT_OUTPUT, ".html")
-RESERVED_NAMES = (*RUN_FILES, "index.html")
+from translate.run import (
+    BATCH_SIZE,
+    INT8_BATCH_SIZE,
+    OUTPUT_SUFFIXES,
+    RESERVED_NAMES,
+    RUN_FILES,
+    capped_threads,
+    decoding_record,
+    finish_run,
+    open_translator,
+)
+from translate.run_lock import RunLock
+from translate.translation import UNITS
 
 
 def _formats(value: str) -> list[str]:
@@ -313,7 +305,10 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
         from translate.english import run_english  # aligns human translations: no model unless --mt-assist
 
         return run_english(args, out_dir, started, lexicon)
-    threads = _threads(args.threads) if args.engine == "local" else args.threads or max(1, math.ceil(_actor_cpus(args)))
+    if args.engine == "local":
+        threads = capped_threads(args.threads)
+    else:
+        threads = args.threads or max(1, math.ceil(_actor_cpus(args)))
     settings = DecodingSettings(beam=args.beam)
     model = resolve_model(args.model)
     backend, map_alignments = _engine(args, model, settings, threads, lexicon, closing)
@@ -368,91 +363,6 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
     return finish_run(out_dir, earlier, published, options, failures, fail, head, translator.stats, engine, started)
 
 
-def open_translator(
-    args: argparse.Namespace, out_dir: Path, model: ModelFiles, backend: Backend, settings: DecodingSettings
-) -> tuple[Translator, Path | None, str]:
-    """The run's Translator over ``backend``, with its cache (whose notes are warned); returns
-    it, the cache's path (None with --no-cache) and the engine's name (backend and compute type)."""
-    cache_path = None if args.no_cache else args.cache or out_dir / ".cache.sqlite"
-    # The engine is part of the key: int8 weights or another beam stopping rule give other output.
-    compute_type = getattr(backend, "compute_type", None)  # the type that runs; transformers has none
-    engine = f"{backend.name}:{compute_type}" if compute_type else backend.name
-    cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
-    for note in cache.notes if cache else ():
-        warn(note)
-    batch_size = args.batch_size or _batch_size(compute_type, args.device)
-    translator = Translator(
-        backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
-    )
-    return translator, cache_path, engine
-
-
-def decoding_record(
-    args: argparse.Namespace, translator: Translator, threads: int | None, cache_path: Path | None
-) -> dict:
-    """How the model ran, as manifest.json's settings record it."""
-    return {
-        "beam": args.beam,
-        "unit": args.unit,
-        "batch_size": translator.batch_size,
-        "max_batch_tokens": args.max_batch_tokens,
-        "device": args.device,
-        "threads": threads,
-        "compute_type": getattr(translator.backend, "compute_type", None),
-        "max_input_tokens": translator.policy.max_input_tokens,
-        "output_bound": OUTPUT_BOUND,
-        "cache": str(cache_path) if cache_path else None,
-    }
-
-
-def finish_run(
-    out_dir: Path,
-    earlier: EarlierRun,
-    published: Published,
-    options: OutputOptions,
-    failures: list[DocumentError],
-    fail: Callable[[DocumentError], None],
-    head: Mapping,
-    stats: TranslationStats,
-    engine: str | None,
-    started: float,
-) -> int:
-    """What every run does once its documents' files are written, translated or aligned with
-    human translations (``translate.english``): the review index, retiring an earlier run's
-    files, the manifest, warnings about what came out, the summary line; returns the exit
-    status. ``head`` is what the manifest says of the run itself (``manifest_head``); ``engine``
-    is None when no model ran."""
-
-    def manifest(stale: Sequence[str]) -> dict:
-        return build_manifest(
-            head=head,
-            documents=published.documents,
-            failures=failures,
-            stats=stats,
-            wall_seconds=time.monotonic() - started,
-            corpus_outputs=published.corpus or [],
-            stale_outputs=stale,
-            min_score=options.min_score,
-        )
-
-    if REVIEW in options.formats and published.corpus is not None:
-        published.corpus += publish_index(out_dir, published, manifest(()), fail)
-    removed, stale = retire(
-        out_dir, earlier, {record["source"]: record["outputs"] for record in published.documents}, published.corpus
-    )
-    final = manifest(stale)
-    try:
-        write_file_atomically(out_dir / MANIFEST, manifest_text(final))
-    except OSError as error:
-        raise WriteFailed(
-            f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "
-            "(translations come from the cache)"
-        ) from None
-    _report_outcome(published.documents, stats, removed, stale, options.formats)
-    _summary(final["counts"], failures, stats, engine, out_dir, time.monotonic() - started)
-    return EXIT_DOCUMENT_FAILED if failures else EXIT_OK
-
-
 def _engine(
     args: argparse.Namespace,
     model: ModelFiles,
@@ -476,92 +386,6 @@ def _engine(
 
 def _actor_cpus(args: argparse.Namespace) -> float:
     return 1.0 if args.actor_cpus is None else args.actor_cpus
-
-
-BATCH_SIZE = 16
-# int8 decoding on 2 CPU workers measured best at 8 inputs per batch (762 tokens/s against 693 at
-# 16; float32 was best at 16): docs/speed.md.
-INT8_BATCH_SIZE = 8
-
-
-def _batch_size(compute_type: str | None, device: str) -> int:
-    return INT8_BATCH_SIZE if device == "cpu" and (compute_type or "").startswith("int8") else BATCH_SIZE
-
-
-def _threads(requested: int | None) -> int | None:
-    """``--threads``, capped at the cores this process may use: more threads than cores only
-    make them wait for each other (10,000 made a run 45 times slower)."""
-    cores = available_cores()
-    if requested is not None and requested > cores:
-        warn(f"--threads {requested} is more than the {cores} CPU core(s) available; using {cores}")
-        return cores
-    return requested
-
-
-def _report_outcome(
-    documents: Sequence[Mapping],
-    stats: TranslationStats,
-    removed: list[str],
-    stale: list[str],
-    formats: Sequence[str],
-) -> None:
-    """Warnings about what came out (from the documents' manifest records): flags, simplified
-    formatting, bounded pieces, replaced characters, retired files."""
-    for record in documents:
-        if record["language_flag"]:
-            warn(f"{record['source']}: {record['language_flag']}; translated as is and flagged in the manifest")
-        simplified = record["format"].get("simplified_segments")
-        if simplified:
-            warn(
-                f"{record['source']}: inline formatting simplified in {simplified} segment(s) of the "
-                f"translated document (README: what each format keeps); counted in manifest.json"
-            )
-    xml_files = " and ".join(label for fmt, label in (("tmx", "TMX files"), ("xlsx", "workbook")) if fmt in formats)
-    for record in documents:
-        if record["xml_replacements"]:
-            warn(
-                f"{record['name']}: {record['xml_replacements']} character(s) that XML forbids (such as U+FFFE) "
-                f"written as U+FFFD in the {xml_files}; counted in manifest.json"
-            )
-    if stats.bounded_pieces:
-        warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
-    if removed:
-        warn(
-            f"removed {len(removed)} file(s) of an earlier run that this run no longer writes "
-            f"({', '.join(removed[:3])}{' ...' if len(removed) > 3 else ''})"
-        )
-    if stale:
-        warn(
-            f"{len(stale)} file(s) of earlier runs were not refreshed by this run "
-            f"({', '.join(stale[:3])}{' ...' if len(stale) > 3 else ''}); "
-            "listed as stale_outputs in manifest.json"
-        )
-
-
-def _summary(
-    counts: Mapping,
-    failures: list[DocumentError],
-    stats: TranslationStats,
-    engine: str | None,
-    out_dir: Path,
-    seconds: float,
-) -> None:
-    if engine is None:
-        model_work = "aligned with human English translations: no model work"
-    elif stats.pieces and not stats.translated_pieces:
-        model_work = "all translations came from the cache: no model work"
-    else:
-        model_work = (
-            f"model ({engine.replace(':', ' ')}) translated {stats.translated_pieces} piece(s) in "
-            f"{stats.batches} batch(es), {stats.cached_pieces} from cache"
-        )
-    failed = f", {len(failures)} failed" if failures else ""
-    print(
-        f"translate: {counts['documents']} document(s){failed}, {counts['paragraphs']} paragraph(s), "
-        f"{counts['pairs']} sentence pair(s) in "
-        f"{shown(out_dir)}/ ({seconds:.1f}s); {model_work}",
-        file=sys.stderr,
-    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from typing import Callable
 from aligned.lexicon import Lexicon
 from translate.backends import Backend, DecodingSettings
 from translate.backends.loading import load_backend
-from translate.cli import OUTPUT_SUFFIXES, RESERVED_NAMES, _threads, decoding_record, finish_run, open_translator
 from translate.document_alignment import Sentences, align_document, document_result, document_sentences
 from translate.documents import Document, DocumentError, find_documents, read_document, shown
 from translate.errors import StopRun
@@ -37,6 +36,7 @@ from translate.outputs.manifest import manifest_head
 from translate.outputs.publish import OutputOptions, Publisher
 from translate.outputs.review import run_facts
 from translate.progress import Progress
+from translate.run import OUTPUT_SUFFIXES, RESERVED_NAMES, capped_threads, decoding_record, finish_run, open_translator
 from translate.translation import TranslationStats, Translator
 
 HUMAN, HUMAN_MT_ASSIST = "human", "human+mt-assist"  # manifest.json's "english"
@@ -236,7 +236,7 @@ class _Engine:
 
     @classmethod
     def open(cls, args: argparse.Namespace, out_dir: Path) -> _Engine:
-        threads = _threads(args.threads)
+        threads = capped_threads(args.threads)
         model = resolve_model(args.model)
         settings = DecodingSettings(beam=args.beam)
         backend = load_backend(args.backend, model, settings, args.device, threads, args.compute_type)
