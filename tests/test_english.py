@@ -294,3 +294,28 @@ def test_mt_assist_translates_each_french_sentence_for_the_aligner(
     record = manifest(out_dir)
     assert record["english"] == "human+mt-assist" and record["model"]["id"] == str(tiny_model)
     assert record["translation"]["paragraphs"] == 5  # one input per French sentence
+
+
+def test_language_tagged_stems_pair_and_an_exact_stem_comes_first(tmp_path: Path, capsys) -> None:
+    french, english = tmp_path / "fr", tmp_path / "en"
+    french.mkdir()
+    english.mkdir()
+    (french / "a.fr.txt").write_text("Le document a parle du chat.\n", encoding="utf-8")
+    (english / "a.en.txt").write_text("Document a talks about the cat.\n", encoding="utf-8")
+    (french / "b_FR.md").write_text("Le document b parle du chien.\n", encoding="utf-8")
+    (english / "b.txt").write_text("Document b talks about the dog.\n", encoding="utf-8")
+    (french / "c-en.txt").write_text("Le document c parle de la souris.\n", encoding="utf-8")  # "-en" is its name
+    (english / "c-en.md").write_text("Document c talks about the mouse.\n", encoding="utf-8")
+    (english / "c.txt").write_text("Not the English of c-en.\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    result = run_translate(capsys, french, "--english", english, "-o", out_dir)
+    assert result.status == 0, result.stderr
+    sources = {record["name"]: record["english"]["source"] for record in manifest(out_dir)["documents"]}
+    assert sources == {
+        "a.fr": str(english / "a.en.txt"),
+        "b_FR": str(english / "b.txt"),
+        "c-en": str(english / "c-en.md"),
+    }
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        f"translate: warning: {english / 'c.txt'}: no French document named c.* among SRC; not aligned"
+    ]

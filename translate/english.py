@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,26 +145,17 @@ def _pair_documents(
     if english.is_file():
         partners = {document.name: [english] for document in documents}
     else:
-        french_paths = {document.path.resolve() for document in documents}
-        found, _ = find_documents([english])  # an empty folder leaves every document without its partner
-        by_stem: dict[str, list[Path]] = defaultdict(list)
-        for path in found:
-            if path.resolve() not in french_paths:
-                by_stem[path.stem].append(path)
-        stems = {document.path.stem for document in documents} | {path.stem for path in unreadable}
-        for stem, paths in by_stem.items():
-            if stem not in stems:
-                warn(f"{', '.join(map(shown, paths))}: no French document named {shown(stem)}.* among SRC; not aligned")
-        partners = {document.name: by_stem.get(document.path.stem, []) for document in documents}
+        partners = _partners(documents, unreadable, english)
     pairs = []
     for document in documents:
         paths = partners[document.name]
         if len(paths) != 1:
             what = (
-                f"several English files named {shown(document.path.stem)}.* ({', '.join(map(shown, paths))}); keep one"
+                f"several English files for it ({', '.join(map(shown, paths))}); keep one"
                 if paths
-                else f"no English translation {shown(document.path.stem)}.* in {shown(english)}; add it or leave "
-                "the document out"
+                else f"no English translation {shown(document.path.stem)}.* (or "
+                f"{shown(_untagged(document.path.stem, 'fr'))}.en.*) in {shown(english)}; add it or leave the "
+                "document out"
             )
             fail(DocumentError(document.name, document.path, f"{shown(document.path)}: {what}"))
             continue
@@ -171,6 +163,44 @@ def _pair_documents(
         if pair is not None:
             pairs.append(pair)
     return pairs
+
+
+# A language tag ending a file stem ("a.fr", "a_en", "a-EN"): the same document in two languages.
+_TAGS = {
+    "fr": re.compile(r"[._-](fr|fra|fre|french)$", re.IGNORECASE),
+    "en": re.compile(r"[._-](en|eng|english)$", re.IGNORECASE),
+}
+
+
+def _untagged(stem: str, lang: str) -> str:
+    return _TAGS[lang].sub("", stem)
+
+
+def _partners(documents: list[Document], unreadable: list[Path], english: Path) -> dict[str, list[Path]]:
+    """The English files in the ``english`` folder for each French document, by name: those of
+    the same stem (``a.txt``, ``a.md``), else those of the same stem once a language tag is left
+    out of both (``a.fr.txt`` with ``a.en.txt``, ``a_FR.md`` with ``a.txt``). An English file no
+    French document takes (nor an ``unreadable`` one, which failed already) is one warning."""
+    french_paths = {document.path.resolve() for document in documents}
+    found, _ = find_documents([english])  # an empty folder leaves every document without its partner
+    by_stem: dict[str, list[Path]] = defaultdict(list)
+    by_untagged: dict[str, list[Path]] = defaultdict(list)
+    for path in found:
+        if path.resolve() not in french_paths:
+            by_stem[path.stem].append(path)
+            by_untagged[_untagged(path.stem, "en")].append(path)
+    partners = {
+        document.name: by_stem.get(document.path.stem) or by_untagged.get(_untagged(document.path.stem, "fr"), [])
+        for document in documents
+    }
+    taken = {path for paths in partners.values() for path in paths}
+    failed_stems = {path.stem for path in unreadable} | {_untagged(path.stem, "fr") for path in unreadable}
+    for path in found:
+        if path in taken or path.resolve() in french_paths:
+            continue
+        if path.stem not in failed_stems and _untagged(path.stem, "en") not in failed_stems:
+            warn(f"{shown(path)}: no French document named {shown(path.stem)}.* among SRC; not aligned")
+    return partners
 
 
 def _read_pair(document: Document, path: Path, fail: Callable[[DocumentError], None]) -> _Pair | None:
