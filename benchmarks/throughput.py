@@ -118,7 +118,7 @@ def make_system(system: str, model_dir: Path, cache_dir: Path, new_tokens: int, 
             )  # CLI defaults: 16 / 4096
             translator.translate(paragraphs)
             stats = translator.stats
-            assert len(stats.bounded_pieces) == stats.translated_pieces, "a translation ended early"
+            assert stats.bounded_pieces == stats.translated_pieces, "a translation ended early"
             return stats.translated_pieces * decoded_per_piece
 
         return run

@@ -204,7 +204,7 @@ def test_long_paragraph_is_chunked_and_nothing_is_truncated(
     assert max(len(hypothesis) for _, _, hypotheses in spy.calls for hypothesis in hypotheses) > 256, (
         "more than CTranslate2's default max_decoding_length"
     )
-    assert len(translator.stats.bounded_pieces) == translator.stats.pieces
+    assert translator.stats.bounded_pieces == translator.stats.pieces
 
 
 def test_max_new_tokens_over_256_is_honoured(endless_model: Path, ct2_cache: Path, french: list[str]) -> None:

@@ -168,7 +168,7 @@ def _report_outcome(
                 f"written as U+FFFD in the {xml_files}; counted in manifest.json"
             )
     if stats.bounded_pieces:
-        warn(f"{len(stats.bounded_pieces)} input piece(s) reached the output length bound; see manifest.json")
+        warn(f"{stats.bounded_pieces} input piece(s) reached the output length bound; see manifest.json")
     if removed:
         warn(
             f"removed {len(removed)} file(s) of an earlier run that this run no longer writes "

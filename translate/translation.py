@@ -7,7 +7,7 @@ back to the paragraphs in their original order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from aligned.splitter import sentence_spans
@@ -29,7 +29,7 @@ class TranslationStats:
     translated_pieces: int = 0
     split_paragraphs: int = 0
     batches: int = 0
-    bounded_pieces: list[str] = field(default_factory=list)
+    bounded_pieces: int = 0  # pieces whose output reached the length bound (a count: a run keeps no texts)
 
 
 UNITS = ("paragraph", "sentence")
@@ -112,7 +112,7 @@ class Translator:
         self._decode(
             [batch for group in by_bound.values() for batch in self._plan(group, tokens)], bound, done, progress
         )
-        self.stats.bounded_pieces.extend(piece for piece in unique_pieces if not done[piece].complete)
+        self.stats.bounded_pieces += sum(not done[piece].complete for piece in unique_pieces)
         return [" ".join(done[piece].text for piece in pieces_of[text]) for text in paragraphs]
 
     def _plan(self, pieces: list[str], tokens: dict[str, int]) -> list[list[str]]:

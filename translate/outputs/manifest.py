@@ -99,7 +99,7 @@ def build_manifest(
             "pairs_by_bead_type": dict(sorted(bead_types.items())),
         },
         **({"filtered": _filtered_total(documents, min_score)} if min_score is not None else {}),
-        "translation": {**asdict(stats), "bounded_pieces": len(stats.bounded_pieces)},
+        "translation": asdict(stats),
         "documents": list(documents),
         "corpus_outputs": list(corpus_outputs),
         "stale_outputs": list(stale_outputs),
