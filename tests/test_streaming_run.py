@@ -15,6 +15,7 @@ from tests.cli_helpers import run_translate
 from translate import cli, inputs
 from translate.documents import Document
 from translate.inputs import in_groups
+from translate.outputs.manifest import DocumentRecords, manifest_chunks
 
 DOCUMENTS = 6
 
@@ -72,3 +73,17 @@ def test_groups_keep_input_order_and_never_cut_a_document() -> None:
     sizes = {"a": 1, "b": 5, "c": 1, "d": 1, "e": 2}
     groups = in_groups((document(name, size) for name, size in sizes.items()), segments=3)
     assert [[document.name for document in group] for group in groups] == [["a", "b"], ["c", "d", "e"]]
+
+
+@pytest.mark.parametrize(
+    "records", [[], [{"name": "a", "outputs": ["a.tsv"], "format": {}, "note": "line\nbreak"}] * 2]
+)
+def test_the_manifest_is_written_piece_by_piece_as_json_lays_it_out(records: list[dict]) -> None:
+    kept = DocumentRecords()
+    for record in records:
+        kept.append(record)
+    manifest = {"tool": {"name": "t", "version": "1"}, "documents": kept, "failed": [], "é": "ü", "wall_seconds": 1.5}
+    assert (
+        "".join(manifest_chunks(manifest))
+        == json.dumps({**manifest, "documents": records}, ensure_ascii=False, indent=2) + "\n"
+    )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from aligned.textio import write_file_atomically
+from aligned.textio import write_files_atomically
 from eval.report import REPORT_FILES
 from translate.backends import Backend, DecodingSettings, available_cores
 from translate.cache import TranslationCache
@@ -24,7 +24,7 @@ from translate.messages import warn
 from translate.model_files import ModelFiles
 from translate.outputs.corpus_files import CORPUS_FILES, DOCUMENT_SUFFIXES, REVIEW
 from translate.outputs.folder import MANIFEST, EarlierRun, retire
-from translate.outputs.manifest import build_manifest, manifest_text
+from translate.outputs.manifest import build_manifest, manifest_chunks
 from translate.outputs.publish import OutputOptions, Published, publish_index
 from translate.run_lock import LOCK_FILE
 from translate.translation import TranslationStats, Translator
@@ -111,7 +111,7 @@ def finish_run(
     )
     final = manifest(stale)
     try:
-        write_file_atomically(out_dir / MANIFEST, manifest_text(final))
+        write_files_atomically({out_dir / MANIFEST: manifest_chunks(final)})
     except OSError as error:
         raise WriteFailed(
             f"cannot write {shown(out_dir / MANIFEST)} ({reason(error)}); free space and run the same command again "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
-from typing import Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from aligned.beads import SentencePair
 from translate import TOOL_NAME, __version__
@@ -71,10 +71,28 @@ def document_record(
     }
 
 
+class DocumentRecords:
+    """The manifest records of the documents written, in order, each kept as one compact JSON
+    string and decoded again when read: a run keeps this, not its documents, to the end, and a
+    string of about 1 KB holds a record in a fraction of the memory of its dicts and lists."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def append(self, record: Mapping) -> None:
+        self._lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+    def __iter__(self) -> Iterator[dict]:
+        return (json.loads(line) for line in self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
 def build_manifest(
     *,
     head: Mapping,
-    documents: Sequence[Mapping],
+    documents: DocumentRecords,
     failures: Sequence[DocumentError],
     stats: TranslationStats,
     wall_seconds: float,
@@ -82,25 +100,29 @@ def build_manifest(
     stale_outputs: Sequence[str] = (),
     min_score: float | None = None,
 ) -> dict:
-    """The manifest (``manifest_text`` writes it): ``head`` (``manifest_head``), the run's counts
+    """The manifest (``manifest_chunks`` writes it): ``head`` (``manifest_head``), the run's counts
     summed from the ``documents``' records (``document_record``), the model's work, what was
     written, and what failed and why."""
+    totals: Counter[str] = Counter()
     bead_types: Counter[str] = Counter()
     for record in documents:
         bead_types.update(record["pairs_by_bead_type"])
+        totals.update(paragraphs=record["paragraphs"], fr=record["sentences"]["fr"], en=record["sentences"]["en"])
+        if min_score is not None:
+            totals.update(kept=record["filtered"]["pairs_kept"], **record["filtered"]["pairs_dropped"])
     manifest = {
         **head,
         "counts": {
             "documents": len(documents),
             "failed_documents": len(failures),
-            "paragraphs": sum(record["paragraphs"] for record in documents),
-            "sentences": {side: sum(record["sentences"][side] for record in documents) for side in ("fr", "en")},
+            "paragraphs": totals["paragraphs"],
+            "sentences": {"fr": totals["fr"], "en": totals["en"]},
             "pairs": sum(bead_types.values()),
             "pairs_by_bead_type": dict(sorted(bead_types.items())),
         },
-        **({"filtered": _filtered_total(documents, min_score)} if min_score is not None else {}),
+        **({"filtered": _filtered_total(totals, min_score)} if min_score is not None else {}),
         "translation": asdict(stats),
-        "documents": list(documents),
+        "documents": documents,
         "corpus_outputs": list(corpus_outputs),
         "stale_outputs": list(stale_outputs),
         "failed": [
@@ -111,8 +133,31 @@ def build_manifest(
     return manifest
 
 
-def manifest_text(manifest: dict) -> str:
-    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+def manifest_chunks(manifest: Mapping) -> Iterator[str]:
+    """The text of ``manifest.json``, as ``json.dumps(manifest, indent=2)`` lays it out, in pieces:
+    the documents' records are decoded and written one at a time, never held together."""
+    yield "{"
+    for number, (key, value) in enumerate(manifest.items()):
+        yield f"{',' if number else ''}\n  {json.dumps(key, ensure_ascii=False)}: "
+        if isinstance(value, DocumentRecords):
+            yield from _json_array(value, "  ")
+        else:
+            yield _json(value, "  ")
+    yield "\n}\n"
+
+
+def _json_array(items: Iterable, indent: str) -> Iterator[str]:
+    empty = True
+    for item in items:
+        yield f"{'[' if empty else ','}\n{indent}  {_json(item, indent + '  ')}"
+        empty = False
+    yield "[]" if empty else f"\n{indent}]"
+
+
+def _json(value: object, indent: str) -> str:
+    """``value`` as JSON, indented by two spaces a level, its lines after the first by ``indent``
+    more (JSON strings hold no raw line breaks, so only layout lines move)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
 
 
 def _filter_record(pairs: Sequence[SentencePair], min_score: float) -> dict:
@@ -125,15 +170,12 @@ def _filter_record(pairs: Sequence[SentencePair], min_score: float) -> dict:
     }
 
 
-def _filtered_total(documents: Sequence[Mapping], min_score: float) -> dict:
+def _filtered_total(totals: Counter[str], min_score: float) -> dict:
     """What ``--min-score`` kept and dropped over the whole run."""
     return {
         "min_score": min_score,
-        "pairs_kept": sum(record["filtered"]["pairs_kept"] for record in documents),
-        "pairs_dropped": {
-            reason: sum(record["filtered"]["pairs_dropped"][reason] for record in documents)
-            for reason in (UNALIGNED, BELOW_MIN_SCORE)
-        },
+        "pairs_kept": totals["kept"],
+        "pairs_dropped": {reason: totals[reason] for reason in (UNALIGNED, BELOW_MIN_SCORE)},
     }
 
 

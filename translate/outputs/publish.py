@@ -22,7 +22,7 @@ from translate.errors import first_line, reason
 from translate.formats import Rebuilt
 from translate.outputs.corpus_files import DOCUMENT, REVIEW, CorpusFiles, document_files
 from translate.outputs.folder import REVIEW_FOLDER
-from translate.outputs.manifest import document_record
+from translate.outputs.manifest import DocumentRecords, document_record
 from translate.outputs.review import page_name, review_index, review_page
 from translate.outputs.xml_text import count_forbidden
 from translate.pipeline import DocumentResult
@@ -51,7 +51,7 @@ class Published:
     own files (None when the corpus files could not be written), each document's review index
     entry, and its scores (with --reference)."""
 
-    documents: list[dict] = field(default_factory=list)
+    documents: DocumentRecords = field(default_factory=DocumentRecords)
     corpus: list[str] | None = None
     review_entries: list[IndexEntry] = field(default_factory=list)
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
