@@ -36,7 +36,7 @@ class Output(NamedTuple):
 
 
 class MarianTokenCounts:
-    """Token counting for backends that read the model's own ``MarianTokenizer`` (both do)."""
+    """Token counting for backends that hold the model's Marian tokenizer (transformers' or ``MarianSentencePiece``)."""
 
     tokenizer: Any
 
