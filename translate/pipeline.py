@@ -15,6 +15,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence
 from aligned import Bead, Lexicon, align, split_sentences
 from aligned.aligner import aligner_fingerprint
 from aligned.beads import SentencePair
+from aligned.embedding import warm_up
 from translate.cache import TranslationCache
 from translate.documents import PLAIN_TEXT_OUTPUT, Document, plain_text_rebuild, shown
 from translate.formats import Rebuilt, Segment
@@ -76,6 +77,8 @@ def translate_documents(
     """
     segments_of = [document.segments for document in documents]
     flat = [segment.text for segments in segments_of for segment in segments]
+    if map_alignments is None:  # the encoder loads while the model decodes (Ray workers load their own)
+        warm_up()
     english = translator.translate(flat, on_pieces_done)
     aligning = map_alignments or partial(align_pairs, lexicon=lexicon)
     alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned, aligning)
