@@ -12,11 +12,12 @@ Documents are FLORES-200 devtest documents, one paragraph each, and distinct (do
 devtest document i mod 281 with devtest line 7i mod 1012 after it), so every paragraph is model
 work: nothing is deduplicated, ``--no-cache``. The model is the tiny random Marian model the
 tests use (its English is noise, and its outputs run to the length bound: heavier decoding than
-a real model's), CTranslate2 (int8), beam 4.
+a real model's), fast enough for 10,000 documents, or with ``--model shaped`` opus-mt-fr-en's
+shape with random weights (the real model's cost per token); CTranslate2 (int8), beam 4.
 
 Run (after ``pip install -e '.[ray]'``; about 7 minutes on 2 cores with the defaults):
     python benchmarks/ray_engine.py [--documents 281 1000] [--systems local ray-1 ray-2 ray-own]
-                                    [--work DIR] [--write docs/ray.md]
+                                    [--model tiny|shaped] [--work DIR] [--write docs/ray.md]
 """
 
 from __future__ import annotations
@@ -32,11 +33,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script)
+from throughput import build_model  # noqa: E402
 
 from eval.datasets import flores_documents  # noqa: E402
 from translate.model_factory import build_marian_model  # noqa: E402
 
 TRANSLATE = [sys.executable, "-m", "translate"]
+MODELS = {
+    "tiny": "tiny random model",
+    "shaped": "opus-mt-fr-en's shape with random weights and </s> suppressed (outputs to the length bound)",
+}
 SYSTEMS = {
     "local": ("--engine local", []),
     "ray-1": ("--engine ray, 1 actor of 2 CPUs", ["--engine", "ray", "--actors", "1", "--actor-cpus", "2"]),
@@ -49,6 +55,13 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_argument("--documents", type=int, nargs="+", default=[281, 1000], help="job sizes (default 281 1000)")
     options.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS), help="systems to time")
+    options.add_argument(
+        "--model",
+        choices=MODELS,
+        default="tiny",
+        help="tiny: the tests' random model (fast enough for 10,000 documents); shaped: opus-mt-fr-en's shape with "
+        "random weights and </s> suppressed, the real model's cost per token (default: tiny)",
+    )
     options.add_argument("--work", type=Path, help="keep the model and inputs here (default: a temporary folder)")
     options.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page")
     args = options.parse_args()
@@ -56,9 +69,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
-        model = work / "tiny-marian"
-        if not (model / "config.json").is_file():
-            build_marian_model(model)
+        model = _model(args.model, work)
         os.environ["TRANSLATE_CT2_CACHE"] = str(work / "ct2")  # the actors' too: they inherit the cluster's
         os.environ.pop("RAY_ADDRESS", None)
         ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
@@ -80,16 +91,27 @@ def main() -> None:
                 print(f"{size} {system}: {seconds:.1f} s, {rss / 2**20:.0f} MiB", file=sys.stderr, flush=True)
         ray.shutdown()
     note = (
-        "The whole command, start to exit, one round; tiny random model, CTranslate2 int8, beam 4, --no-cache; "
+        f"The whole command, start to exit, one round; {MODELS[args.model]}, CTranslate2 int8, beam 4, --no-cache; "
         "distinct one-paragraph FLORES documents. Peak RSS is the translate process's (the driver), not the actors'."
     )
-    with tables_into(args.write, "ray_engine.py", note):
+    table = "ray_engine.py" if args.model == "tiny" else f"ray_engine.py --model {args.model}"
+    with tables_into(args.write, table, note):
         print("| documents | system | seconds | vs local | driver peak RSS MiB |")
         print("|--:|---|--:|--:|--:|")
         local = {size: seconds for size, system, seconds, _ in rows if system == "local"}
         for size, system, seconds, rss in rows:
             versus = f"{seconds / local[size]:.2f}x" if size in local else ""
             print(f"| {size} | {SYSTEMS[system][0]} | {seconds:.1f} | {versus} | {rss / 2**20:.0f} |")
+
+
+def _model(kind: str, work: Path) -> Path:
+    """The model's folder in ``work``, built there the first time."""
+    if kind == "shaped":
+        return build_model(work / "opus-mt-shaped")
+    model = work / "tiny-marian"
+    if not (model / "config.json").is_file():
+        build_marian_model(model)
+    return model
 
 
 def _documents(folder: Path, count: int) -> Path:
