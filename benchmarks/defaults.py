@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
 from harness import shaped_model  # noqa: E402
 from throughput import flores_paragraphs  # noqa: E402
+from timed_process import run_measured  # noqa: E402
 
 from translate.run import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
 
@@ -142,16 +143,11 @@ def _run(system: str, inputs: Path, model: Path, work: Path, env: dict) -> tuple
     else:
         kind = {"ct2-int8": "int8", "ct2-float32": "float32", "naive": "naive"}[system]
         command = [sys.executable, __file__, "--direct", f"{kind}:{inputs}:{model}"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{system} failed: {process.stderr.read().decode()[-2000:]}")
-    reported = process.stdout.read().decode().strip()
-    if reported:  # the direct systems time their decoding only, not their imports and load
-        seconds = json.loads(reported)["seconds"]
-    return seconds, usage.ru_maxrss * 1024
+    run = run_measured(command, env)
+    reported = run.stdout.strip()
+    # The direct systems time their decoding only, not their imports and load.
+    seconds = json.loads(reported)["seconds"] if reported else run.seconds
+    return seconds, run.peak_rss
 
 
 def _bound(tokens: int) -> int:

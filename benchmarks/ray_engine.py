@@ -25,15 +25,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docs_table import tables_into  # noqa: E402  (beside this script)
 from throughput import build_model  # noqa: E402
+from timed_process import run_measured  # noqa: E402
 
 from eval.datasets import flores_documents  # noqa: E402
 from translate.model_factory import build_marian_model  # noqa: E402
@@ -129,15 +128,8 @@ def _documents(folder: Path, count: int) -> Path:
 
 def _run(command: list[str], env: dict) -> tuple[float, int]:
     """(seconds from start to exit, peak RSS in bytes) of one run of ``translate``."""
-    with tempfile.TemporaryFile() as stderr:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        if status != 0:
-            stderr.seek(0)
-            raise SystemExit(f"{' '.join(command)} failed: {stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024
+    run = run_measured(command, env)
+    return run.seconds, run.peak_rss
 
 
 if __name__ == "__main__":
