@@ -20,25 +20,19 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from docs_table import provenance, write_table  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
+from timed_process import run_measured  # noqa: E402
 
 from eval.datasets import flores_documents  # noqa: E402
 from translate.model_factory import build_marian_model  # noqa: E402
 
 TARGET_RSS_GB = 1.5
-# Runs the command given and prints its peak RSS in KiB (Linux), so each case is measured alone.
-_MEASURE = (
-    "import resource, subprocess, sys; status = subprocess.run(sys.argv[1:]).returncode; "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)"
-)
 
 
 def inputs() -> dict[str, str]:
@@ -64,9 +58,6 @@ def run_case(name: str, text: str, model: Path, work: Path, beam: int) -> dict:
     source.write_text(text, encoding="utf-8")
     command = [
         sys.executable,
-        "-c",
-        _MEASURE,
-        sys.executable,
         "-m",
         "translate",
         str(source),
@@ -79,18 +70,15 @@ def run_case(name: str, text: str, model: Path, work: Path, beam: int) -> dict:
         "--quiet",
         "--no-cache",
     ]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    seconds = time.perf_counter() - started
-    peak_kib, status = done.stdout.split()
+    run = run_measured(command, cwd=REPO, check=False)
     manifest = json.loads((work / f"out-{name}" / "manifest.json").read_text(encoding="utf-8"))
     return {
         "case": name,
         "mb": len(text.encode()) / 1e6,
         "paragraphs": manifest["counts"]["paragraphs"],
-        "seconds": seconds,
-        "peak_gb": int(peak_kib) / 1e6,
-        "status": int(status),
+        "seconds": run.seconds,
+        "peak_gb": run.peak_rss / 1e9,
+        "status": run.status,
     }
 
 

@@ -34,18 +34,19 @@ with open(sys.argv[1], "w") as report:
 class Measured:
     seconds: float  # from the fork to the exit
     peak_rss: int  # bytes, the command's own (ru_maxrss)
+    status: int  # exit status
     stdout: str
     stderr: str
 
 
-def run_measured(command: list[str], env: dict) -> Measured:
-    """Run ``command`` to its end; stop the benchmark with its stderr if it fails."""
+def run_measured(command: list[str], env: dict | None = None, cwd: Path | None = None, check: bool = True) -> Measured:
+    """Run ``command`` to its end; with ``check``, stop the benchmark with its stderr if it fails."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         launched = subprocess.run(
-            [sys.executable, "-c", _LAUNCHER, str(report), *command], env=env, capture_output=True, text=True
+            [sys.executable, "-c", _LAUNCHER, str(report), *command], env=env, cwd=cwd, capture_output=True, text=True
         )
-        figures = json.loads(report.read_text()) if report.is_file() else {"status": launched.returncode}
-    if figures["status"] != 0:
+        figures = json.loads(report.read_text())
+    if check and figures["status"] != 0:
         raise SystemExit(f"{' '.join(command)} failed ({figures['status']}): {launched.stderr[-2000:]}")
-    return Measured(figures["seconds"], figures["rss"], launched.stdout, launched.stderr)
+    return Measured(figures["seconds"], figures["rss"], figures["status"], launched.stdout, launched.stderr)
