@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -66,9 +67,10 @@ class Document:
     notes: list[str] = field(default_factory=list)
     structure: Structure | None = None
 
-    @property
+    @cached_property
     def segments(self) -> list[Segment]:
-        """What is translated, in order: a plain text's paragraphs, or a format's segments."""
+        """What is translated, in order: a plain text's paragraphs, or a format's segments
+        (split once: a run reads them to group documents, then to translate them)."""
         if self.structure:
             return self.structure.segments
         return [Segment(paragraph) for paragraph in split_paragraphs(self.text)]

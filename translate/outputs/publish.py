@@ -123,8 +123,7 @@ class Publisher:
             try:
                 self.published.corpus = self._corpus.commit()
             except OSError as error:
-                self._corpus = None
-                self._fail(_run_file_failure("corpus", "corpus files", self.out_dir, error))
+                self._drop_corpus(error)
                 return self.published
             if self.options.reference is not None:
                 self.published.corpus += self._write_report()
