@@ -31,9 +31,10 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_ctranslate2_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Keep the CTranslate2 conversions that tests make out of the user's ~/.cache."""
+    """Keep the CTranslate2 conversions and fingerprint memos that tests make out of the user's ~/.cache."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TRANSLATE_CT2_CACHE", str(tmp_path_factory.mktemp("ct2-cache")))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         yield
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate import TOOL_NAME
+from aligned.textio import write_files_atomically
+from translate import user_cache
 from translate.errors import StopRun, first_line
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
@@ -181,8 +181,7 @@ def _memo_location(directory: Path) -> tuple[Path, str] | None:
     None if there is no home or the path cannot be resolved."""
     try:
         resolved = str(directory.resolve())
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        folder = Path(base).expanduser() / TOOL_NAME / "fingerprints"
+        folder = user_cache() / "fingerprints"
         key = hashlib.sha256(os.fsencode(resolved)).hexdigest()
     except (OSError, RuntimeError, ValueError):  # no home directory, a symlink loop, an unencodable path
         return None
@@ -206,23 +205,10 @@ def _read_memo(memo: Path, resolved: str, signature: list[list[str | int]]) -> s
 
 
 def _write_memo(memo: Path, resolved: str, signature: list[list[str | int]], result: str) -> None:
-    """Write the memo atomically (temporary file, fsync, rename in the same folder); give up silently on error."""
+    """Write the memo atomically, as every file is written; give up silently on error."""
     record = {"version": _MEMO_VERSION, "directory": resolved, "files": signature, "fingerprint": result}
-    temporary = None
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{memo.stem}.", suffix=".tmp", dir=memo.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(record, separators=(",", ":")).encode("ascii"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, memo)
-        temporary = None
+        write_files_atomically({memo: json.dumps(record, separators=(",", ":")).encode("ascii")})
     except (OSError, ValueError):  # a read-only or full cache: the memo is only a cache
         pass
-    finally:
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
