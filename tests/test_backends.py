@@ -351,6 +351,7 @@ def test_cli_default_is_int8_where_supported_and_float32_matches_transformers(
     expected = "int8" if "int8" in ctranslate2.get_supported_compute_types("cpu") else "float32"
     assert settings["compute_type"] == expected
     assert settings["batch_size"] == (8 if expected == "int8" else 16)
+    assert settings["max_batch_cost"] > 0  # on a CPU, batches are capped by their memory
     assert f"model (ctranslate2 {expected}) translated" in result.stderr
     outputs = {}
     for name, args in (("float32", ("--compute-type", "float32")), ("transformers", ("--backend", "transformers"))):

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.backends import DecodingSettings, OneBatchAtATime, Output
+from translate.backends import DecodingSettings, OneBatchAtATime, Output, cache_bytes_per_token
 from translate.backends.transformers_backend import TransformersBackend
 from translate.batching import plan_batches
 from translate.cache import TranslationCache
 from translate.chunking import chunk_paragraph
 from translate.length_policy import LengthPolicy
 from translate.model_files import resolve_model
+from translate.run import max_batch_cost
 from translate.translation import Translator
 
 
@@ -228,3 +230,41 @@ def test_sixteen_paragraphs_on_two_workers_are_split_evenly() -> None:
     batches = plan_batches(lengths, 16, 4096, workers=2, weight=lambda length: 2 * length)
     best = min(max(cut * 2 * lengths[0], (16 - cut) * 2 * lengths[cut]) for cut in range(1, 14))
     assert len(batches) == 2 and max(_cost(batch, lengths) for batch in batches) == best
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 400), max_size=40), st.integers(1, 4), st.integers(100, 6000))
+def test_batches_keep_the_cost_cap_that_bounds_their_memory(lengths: list[int], workers: int, cap: int) -> None:
+    batches = plan_batches(lengths, 16, 4096, workers=workers, weight=lambda length: 2 * length, max_batch_cost=cap)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) == 1 or _cost(batch, lengths) <= cap
+    if workers > 1 and lengths:
+        assert len(batches) >= min(workers, len(lengths))
+
+
+def test_long_inputs_are_batched_fewer_at_a_time_under_the_cost_cap() -> None:
+    """Eight inputs of 334 tokens with their 511-token bounds cost 8 x 845 steps: over a cap of
+    4096 (the CPU cap for opus-mt-fr-en at beam 4) they go four at a time; short ones stay 8."""
+    weight = LengthPolicy().max_new_tokens
+    long, short = [334] * 8, [110] * 8
+    for lengths, sizes in ((long, [4, 4]), (short, [8])):
+        batches = plan_batches(lengths, 8, 4096, weight=lambda n: n + weight(n), max_batch_cost=4096)
+        assert [len(batch) for batch in batches] == sizes
+
+
+def test_translations_do_not_depend_on_the_cost_cap(tiny_backend: TransformersBackend) -> None:
+    paragraphs = ["Le chat dort sur le canapé du salon.", "Bonjour.", "Paris est une grande ville.", "Oui."]
+    policy = LengthPolicy(tiny_backend.max_positions)
+    free = Translator(tiny_backend, policy)
+    capped = Translator(tiny_backend, policy, max_batch_cost=1)
+    assert capped.translate(paragraphs) == free.translate(paragraphs)
+    assert capped.stats.batches == len(paragraphs)  # each piece alone: none fits the cap with another
+
+
+def test_the_cpu_cost_cap_for_opus_mt_fr_en_at_beam_4_keeps_batches_of_8_to_200_tokens() -> None:
+    backend = SimpleNamespace(cache_bytes_per_token=cache_bytes_per_token(decoder_layers=6, d_model=512))
+    cap = max_batch_cost(backend, beam=4, device="cpu")
+    weight = LengthPolicy().max_new_tokens
+    assert 8 * (200 + weight(200)) <= cap < 8 * (210 + weight(210))
+    assert max_batch_cost(backend, beam=4, device="cuda") is None

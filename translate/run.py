@@ -51,7 +51,13 @@ def open_translator(
         warn(note)
     batch_size = args.batch_size or _batch_size(compute_type, args.device)
     translator = Translator(
-        backend, LengthPolicy(backend.max_positions), batch_size, args.max_batch_tokens, cache, unit=args.unit
+        backend,
+        LengthPolicy(backend.max_positions),
+        batch_size,
+        args.max_batch_tokens,
+        cache,
+        unit=args.unit,
+        max_batch_cost=max_batch_cost(backend, settings.beam, args.device),
     )
     return translator, cache_path, engine
 
@@ -65,6 +71,7 @@ def decoding_record(
         "unit": args.unit,
         "batch_size": translator.batch_size,
         "max_batch_tokens": args.max_batch_tokens,
+        "max_batch_cost": translator.max_batch_cost,
         "device": args.device,
         "threads": threads,
         "compute_type": getattr(translator.backend, "compute_type", None),
@@ -130,6 +137,21 @@ INT8_BATCH_SIZE = 8
 
 def _batch_size(compute_type: str | None, device: str) -> int:
     return INT8_BATCH_SIZE if device == "cpu" and (compute_type or "").startswith("int8") else BATCH_SIZE
+
+
+# The attention caches one batch may fill on a CPU, estimated from the model's shape (measured
+# memory ran about 1.2x the estimate): with opus-mt-fr-en at beam 4, batches of 8 stay whole up to
+# inputs of 200 tokens; longer ones are cut smaller (4 inputs of the longest, 334 tokens, instead
+# of 8: about 0.4 GB per worker instead of 0.8), see docs/speed.md. On a GPU the caches take the
+# device's memory, not the process's: no cap there.
+BATCH_CACHE_BYTES = 384 * 2**20
+
+
+def max_batch_cost(backend: Backend, beam: int, device: str) -> int | None:
+    """The most token steps (inputs x (input + output bound)) one batch may cost, or None."""
+    if device != "cpu":
+        return None
+    return BATCH_CACHE_BYTES // (beam * backend.cache_bytes_per_token)
 
 
 def capped_threads(requested: int | None) -> int | None:

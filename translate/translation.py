@@ -52,7 +52,10 @@ class Translator:
         max_batch_tokens: int = 4096,
         cache: TranslationCache | None = None,
         unit: str = "paragraph",
+        max_batch_cost: int | None = None,
     ):
+        """``max_batch_cost``: the most token steps (inputs x (input + output bound) of the longest)
+        a batch may cost, which bounds its memory (see ``batching``); None for no bound."""
         if unit not in UNITS:
             raise ValueError(f"unknown unit {unit!r}; choose from {', '.join(UNITS)}")
         self.backend = backend
@@ -61,6 +64,7 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.cache = cache
         self.unit = unit
+        self.max_batch_cost = max_batch_cost
         self.stats = TranslationStats()
 
     def translate(
@@ -123,6 +127,7 @@ class Translator:
             self.max_batch_tokens,
             workers=self.backend.workers,
             weight=lambda length: length + self.policy.max_new_tokens(length),
+            max_batch_cost=self.max_batch_cost,
         )
         return [[pieces[index] for index in batch] for batch in plan]
 

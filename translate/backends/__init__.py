@@ -22,6 +22,12 @@ class DecodingSettings:
         return f"beam={self.beam}"
 
 
+def cache_bytes_per_token(decoder_layers: int, d_model: int) -> int:
+    """Bytes of attention cache one hypothesis holds per token of its input and of its output while
+    it decodes: keys and values of every decoder layer (self- and cross-attention), in float32."""
+    return 2 * decoder_layers * d_model * 4
+
+
 class Output(NamedTuple):
     """One translation; ``complete`` is False when decoding stopped at the length bound.
 
@@ -64,6 +70,7 @@ class Backend(Protocol):
 
     name: str
     max_positions: int  # the model's positions per side; the length policy is derived from it
+    cache_bytes_per_token: int  # see cache_bytes_per_token(): what bounds a batch's memory
     workers: int  # batches decoded side by side; the batch plan keeps this many busy
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

@@ -24,8 +24,15 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from translate import TOOL_NAME
-from translate.backends import BatchRequest, DecodingSettings, MarianTokenCounts, Output, available_cores
+from translate import user_cache
+from translate.backends import (
+    BatchRequest,
+    DecodingSettings,
+    MarianTokenCounts,
+    Output,
+    available_cores,
+    cache_bytes_per_token,
+)
 from translate.backends.marian_tokenizer import load_tokenizer
 from translate.errors import first_line
 from translate.model_files import ModelError, ModelFiles
@@ -57,8 +64,7 @@ def cache_root() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / TOOL_NAME / "ctranslate2"
+    return user_cache() / "ctranslate2"
 
 
 def converted_model(model: ModelFiles, compute_type: str, root: Path | None = None) -> Path:
@@ -186,6 +192,9 @@ class CTranslate2Backend(MarianTokenCounts):
         self.compute_type = compute_type
         self.model_path = path
         self.max_positions = int(config.get("max_position_embeddings", 1024))
+        self.cache_bytes_per_token = cache_bytes_per_token(
+            int(config.get("decoder_layers", 6)), int(config.get("d_model", 512))
+        )
         self._vocab = self.tokenizer.get_vocab()
         # transformers forces </s> as the last allowed token when the model config asks for it
         # (Marian's does): an output that reaches the bound has one token fewer of text. Decoding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from translate.backends import DecodingSettings, MarianTokenCounts, OneBatchAtATime, Output
+from translate.backends import DecodingSettings, MarianTokenCounts, OneBatchAtATime, Output, cache_bytes_per_token
 from translate.errors import first_line
 from translate.model_files import ModelError, ModelFiles
 
@@ -36,6 +36,7 @@ class TransformersBackend(MarianTokenCounts, OneBatchAtATime):
         self.settings = settings
         self.device = device
         self.max_positions = int(self.model.config.max_position_embeddings)
+        self.cache_bytes_per_token = cache_bytes_per_token(self.model.config.decoder_layers, self.model.config.d_model)
         self._torch = torch
 
     def translate_batch(self, texts: Sequence[str], max_new_tokens: int) -> list[Output]:

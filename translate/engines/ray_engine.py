@@ -172,6 +172,7 @@ class RayBackend(MarianTokenCounts):
         self.name = description["name"]
         self.compute_type = description["compute_type"]
         self.max_positions = description["max_positions"]
+        self.cache_bytes_per_token = description["cache_bytes_per_token"]
         self._per_call = description["workers"]  # batches an actor's backend decodes side by side
         self.workers = len(engine.actors) * self._per_call
 
@@ -214,6 +215,7 @@ class Worker:
             "name": self.backend.name,
             "compute_type": getattr(self.backend, "compute_type", None),
             "max_positions": self.backend.max_positions,
+            "cache_bytes_per_token": self.backend.cache_bytes_per_token,
             "workers": self.backend.workers,
             "notes": self.notes,
         }
