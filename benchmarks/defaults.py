@@ -8,9 +8,12 @@ every file. So each system here is its own process, timed from start to exit, wi
   per batch), and with ``--compute-type float32`` (16 per batch), ``--no-cache`` so that every
   round does the work;
 - CTranslate2 called directly in its best arrangement at the same type: the converted model,
-  inputs tokenized outside the timing, two one-thread workers (``inter_threads=2``), length-sorted
-  batches of the same size submitted asynchronously, each decoding up to the bound ``translate``
-  gives its longest input (``ceil(1.5 n) + 10``): the same decoding work, with nothing else;
+  two one-thread workers (``inter_threads=2``), length-sorted batches of the same size submitted
+  asynchronously, each decoding up to the bound ``translate`` gives its longest input
+  (``ceil(1.5 n) + 10``): the same decoding work, with nothing else. It is timed twice: its
+  decoding alone (inputs tokenized before the clock starts), and as the whole script a user would
+  write, a process from start to exit (import ctranslate2 and sentencepiece, load the model,
+  tokenize, decode, detokenize) -- the like-for-like figure for ``translate``, which is a process;
 - transformers ``generate`` one paragraph at a time (the naive loop), on the small job only.
 
 The model is opus-mt-fr-en's shape with random weights and ``</s>`` suppressed
@@ -39,12 +42,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from docs_table import tables_into  # noqa: E402  (beside this script; pysbd installs a package named "benchmarks")
-from harness import shaped_model  # noqa: E402
-from throughput import flores_paragraphs  # noqa: E402
-from timed_process import run_measured  # noqa: E402
-
-from translate.run import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
+# The harness's modules (numpy, the aligner, sacrebleu ...) are imported in main(), not here: this
+# script is also the direct CTranslate2 worker, whose time as a process must be a bare script's.
 
 PER_DOCUMENT = 16
 TOKENS = 110  # per input, end-of-sentence included: devtest holds about 30,000 tokens, 270 such pieces
@@ -65,10 +64,13 @@ def main() -> None:
     options.add_argument("--rounds", type=int, default=1, help="timed rounds per system (median kept)")
     options.add_argument("--work", type=Path, help="keep the model and its conversions here")
     options.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page")
-    options.add_argument("--direct", help=argparse.SUPPRESS)  # worker: "TYPE:FOLDER:MODEL"
+    options.add_argument("--direct", help=argparse.SUPPRESS)  # worker: "TYPE:BATCH SIZE:FOLDER:MODEL"
     args = options.parse_args()
     if args.direct:
-        return _direct(*args.direct.split(":", 2))
+        return _direct(*args.direct.split(":", 3))
+    from docs_table import tables_into  # beside this script (pysbd installs a package named "benchmarks")
+    from harness import shaped_model
+
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
         model = shaped_model(work).directory
@@ -82,29 +84,35 @@ def main() -> None:
                 if system == "naive" and size > NAIVE_LIMIT:
                     continue
                 runs = [_run(system, inputs, model, work, env) for _ in range(args.rounds)]
-                seconds = sorted(run[0] for run in runs)[len(runs) // 2]
-                rows.append((size, system, seconds, max(run[1] for run in runs)))
-                print(f"{size} {system}: {seconds:.1f} s", file=sys.stderr, flush=True)
+                seconds, process = (sorted(run[k] for run in runs)[len(runs) // 2] for k in (0, 1))
+                rows.append((size, system, seconds, process, max(run[2] for run in runs)))
+                print(f"{size} {system}: {seconds:.1f} s ({process:.1f} s as a process)", file=sys.stderr, flush=True)
     note = (
         f"Paragraphs of {TOKENS} tokens of FLORES French, {PER_DOCUMENT} per document, beam 4, outputs to the "
         "length bound, "
         f"{args.rounds} round(s) per system (median), each system a fresh process timed start to exit."
     )
     with tables_into(args.write, "defaults.py", note):
-        print("| paragraphs | system | seconds | peak RSS GB | speed vs CTranslate2 direct (same type) | vs naive |")
-        print("|--:|---|--:|--:|--:|--:|")
-        times = {(size, system): seconds for size, system, seconds, _ in rows}
-        for size, system, seconds, rss in rows:
+        print(
+            "| paragraphs | system | seconds | as a process | peak RSS GB "
+            "| speed vs CTranslate2 direct: decoding alone | as a process | vs naive |"
+        )
+        print("|--:|---|--:|--:|--:|--:|--:|--:|")
+        times = {(size, system): (seconds, process) for size, system, seconds, process, _ in rows}
+        for size, system, seconds, process, rss in rows:
             direct = times.get((size, "ct2-float32" if "float32" in system else "ct2-int8"))
             naive = times.get((size, "naive"))
-            versus_direct = f"{direct / seconds:.2f}x" if direct and system.startswith("translate") else ""
-            versus_naive = f"{naive / seconds:.2f}x" if naive else ""
-            figures = f"{seconds:.1f} | {rss / 2**30:.2f} | {versus_direct} | {versus_naive}"
+            ours = system.startswith("translate")
+            versus = [f"{direct[k] / seconds:.2f}x" if direct and ours else "" for k in (0, 1)]
+            versus_naive = f"{naive[0] / seconds:.2f}x" if naive else ""
+            shown_process = "" if ours else f"{process:.1f}"
+            figures = f"{seconds:.1f} | {shown_process} | {rss / 2**30:.2f} | {' | '.join(versus)} | {versus_naive}"
             print(f"| {size} | {SYSTEMS[system]} | {figures} |")
 
 
 def _equal_pieces(model: Path, count: int) -> list[str]:
     """``count`` paragraphs of FLORES French that each tokenize to exactly ``TOKENS`` tokens."""
+    from throughput import flores_paragraphs
     from transformers import MarianTokenizer
 
     tokenizer = MarianTokenizer.from_pretrained(model)
@@ -135,19 +143,25 @@ def _warm(inputs: Path, model: Path, work: Path, env: dict) -> None:
         subprocess.run([*command, "--compute-type", kind], env=env, check=True, capture_output=True)
 
 
-def _run(system: str, inputs: Path, model: Path, work: Path, env: dict) -> tuple[float, int]:
-    """(seconds from start to exit, peak RSS in bytes) of one system's process."""
+def _run(system: str, inputs: Path, model: Path, work: Path, env: dict) -> tuple[float, float, int]:
+    """(seconds, seconds from start to exit, peak RSS in bytes) of one system's process; the first
+    figure is the decoding alone for the direct systems, the whole process for ``translate``."""
+    from timed_process import run_measured
+
+    from translate.run import BATCH_SIZE, INT8_BATCH_SIZE
+
     if system.startswith("translate"):
         command = [*TRANSLATE, str(inputs), "-o", str(work / "out"), "--model", str(model), "--quiet", "--no-cache"]
         command += ["--compute-type", "float32"] if system.endswith("float32") else []
     else:
         kind = {"ct2-int8": "int8", "ct2-float32": "float32", "naive": "naive"}[system]
-        command = [sys.executable, __file__, "--direct", f"{kind}:{inputs}:{model}"]
+        size = INT8_BATCH_SIZE if kind == "int8" else BATCH_SIZE  # translate's batch size at that type
+        command = [sys.executable, __file__, "--direct", f"{kind}:{size}:{inputs}:{model}"]
     run = run_measured(command, env)
     reported = run.stdout.strip()
-    # The direct systems time their decoding only, not their imports and load.
+    # The direct systems also time their decoding alone, without their imports and load.
     seconds = json.loads(reported)["seconds"] if reported else run.seconds
-    return seconds, run.peak_rss
+    return seconds, run.seconds, run.peak_rss
 
 
 def _bound(tokens: int) -> int:
@@ -155,17 +169,22 @@ def _bound(tokens: int) -> int:
     return math.ceil(1.5 * tokens) + 10
 
 
-def _direct(kind: str, inputs: str, model: str) -> None:
-    """Worker: decode every paragraph of ``inputs`` directly, print {"seconds": decoding time}."""
-    from transformers import MarianTokenizer
+def _direct(kind: str, size: str, inputs: str, model: str) -> None:
+    """Worker: decode every paragraph of ``inputs`` directly, print {"seconds": decoding time}.
 
+    The CTranslate2 systems read the tokenizer with sentencepiece alone, as a script without
+    transformers would (``marian_tokenizer`` gives MarianTokenizer's ids, tested), so that their
+    time as a process is not inflated by importing transformers.
+    """
     from translate.model_files import resolve_model
     from translate.paragraphs import split_paragraphs
 
     paragraphs = [p for path in sorted(Path(inputs).iterdir()) for p in split_paragraphs(path.read_text("utf-8"))]
-    tokenizer = MarianTokenizer.from_pretrained(model)
-    ids = tokenizer(paragraphs)["input_ids"]
     if kind == "naive":
+        from transformers import MarianTokenizer
+
+        tokenizer = MarianTokenizer.from_pretrained(model)
+        ids = tokenizer(paragraphs)["input_ids"]
         import torch
         from transformers import MarianMTModel
 
@@ -181,14 +200,17 @@ def _direct(kind: str, inputs: str, model: str) -> None:
     import ctranslate2
 
     from translate.backends.ctranslate2_backend import converted_model
+    from translate.backends.marian_tokenizer import MarianSentencePiece
 
+    files = resolve_model(model)
     translator = ctranslate2.Translator(
-        str(converted_model(resolve_model(model), kind)), compute_type=kind, inter_threads=2, intra_threads=1
+        str(converted_model(files, kind)), compute_type=kind, inter_threads=2, intra_threads=1
     )
+    tokenizer = MarianSentencePiece(files.directory)
+    ids = tokenizer(paragraphs)["input_ids"]
     sources = [tokenizer.convert_ids_to_tokens(tokens) for tokens in ids]
     order = sorted(range(len(sources)), key=lambda index: -len(sources[index]))
-    size = INT8_BATCH_SIZE if kind == "int8" else BATCH_SIZE
-    batches = [order[start : start + size] for start in range(0, len(order), size)]
+    batches = [order[start : start + int(size)] for start in range(0, len(order), int(size))]
     started = time.perf_counter()
     futures = [
         translator.translate_batch(
@@ -201,9 +223,11 @@ def _direct(kind: str, inputs: str, model: str) -> None:
         )
         for batch in batches
     ]
-    for future in (future for batch in futures for future in batch):
-        future.result()
-    print(json.dumps({"seconds": time.perf_counter() - started}))
+    results = [future.result() for batch in futures for future in batch]
+    seconds = time.perf_counter() - started
+    vocab = tokenizer.get_vocab()
+    tokenizer.batch_decode([[vocab[token] for token in result.hypotheses[0]] for result in results])
+    print(json.dumps({"seconds": seconds}))
 
 
 if __name__ == "__main__":
