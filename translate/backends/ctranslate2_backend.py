@@ -33,6 +33,7 @@ from translate.backends import (
     available_cores,
     cache_bytes_per_token,
 )
+from translate.backends.allocator import keep_freed_memory
 from translate.backends.marian_tokenizer import load_tokenizer
 from translate.errors import first_line
 from translate.model_files import ModelError, ModelFiles
@@ -171,6 +172,8 @@ class CTranslate2Backend(MarianTokenCounts):
             )
 
         path = converted_model(model, compute_type, cache_dir)
+        if device == "cpu":
+            keep_freed_memory()
         try:
             self.translator = load(path)
         except Exception as error:
