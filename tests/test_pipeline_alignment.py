@@ -83,6 +83,9 @@ def test_alignments_are_kept_in_the_cache_and_reused(tmp_path: Path, monkeypatch
     inputs = [Document("doc", tmp_path / "doc.txt", "\n\n".join(english))]
     path = tmp_path / "cache.sqlite"
 
+    warm_ups = []
+    monkeypatch.setattr("translate.pipeline.warm_up", lambda: warm_ups.append(1))
+
     def run(lexicon: Lexicon | None = None):
         calls = []
         monkeypatch.setattr(
@@ -98,6 +101,7 @@ def test_alignments_are_kept_in_the_cache_and_reused(tmp_path: Path, monkeypatch
     first, aligned_first = run()
     again, aligned_again = run()
     assert (aligned_first, aligned_again) == (4, 0)
+    assert len(warm_ups) == 1, "a run with every translation cached does not load the sentence encoder"
     assert again[0].pairs == first[0].pairs
     tsv = tmp_path / "fr-en.tsv"
     tsv.write_text("gouvernement\tgovernment\n", encoding="utf-8")

@@ -77,9 +77,9 @@ def translate_documents(
     """
     segments_of = [document.segments for document in documents]
     flat = [segment.text for segments in segments_of for segment in segments]
-    if map_alignments is None:  # the encoder loads while the model decodes (Ray workers load their own)
-        warm_up()
-    english = translator.translate(flat, on_pieces_done)
+    # The encoder loads while the model decodes (Ray workers load their own); a run whose
+    # translations are all cached does not load it here, its alignments may all be cached too.
+    english = translator.translate(flat, on_pieces_done, warm_up if map_alignments is None else lambda: None)
     aligning = map_alignments or partial(align_pairs, lexicon=lexicon)
     alignments = _align_distinct(list(zip(flat, english)), lexicon, translator.cache, on_paragraphs_aligned, aligning)
     translations = iter(english)

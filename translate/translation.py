@@ -68,10 +68,14 @@ class Translator:
         self.stats = TranslationStats()
 
     def translate(
-        self, paragraphs: Sequence[str], on_pieces_done: Callable[[int, int], None] = lambda done, total: None
+        self,
+        paragraphs: Sequence[str],
+        on_pieces_done: Callable[[int, int], None] = lambda done, total: None,
+        before_decoding: Callable[[], None] = lambda: None,
     ) -> list[str]:
         """English for each paragraph, in order: each unit (the paragraph, or each sentence) is
-        translated whole if it fits the model's input limit, else piece by piece."""
+        translated whole if it fits the model's input limit, else piece by piece.
+        ``before_decoding`` is called once, just before the engine starts, if anything is not cached."""
         # One tokenizer call counts every distinct unit (paragraph or sentence); only over-long
         # ones are chunked, and only their pieces are counted again.
         distinct = list(dict.fromkeys(paragraphs))
@@ -105,6 +109,8 @@ class Translator:
         # bound only: its output then depends on its text and the settings alone, never on the
         # batch plan (and so does what the cache keeps).
         bound = {piece: self.policy.max_new_tokens(tokens[piece]) for piece in todo}
+        if todo:
+            before_decoding()
 
         def progress(count: int) -> None:
             on_pieces_done(count, len(unique_pieces))
