@@ -25,7 +25,6 @@ from translate.backends import Backend, DecodingSettings
 from translate.backends.loading import BACKENDS, COMPUTE_TYPES, DEFAULT_COMPUTE_TYPE, load_backend
 from translate.documents import (
     INPUT_SUFFIXES,
-    DocumentError,
     shown,
 )
 from translate.engines import ENGINES
@@ -57,6 +56,7 @@ from translate.run import (
     RUN_FILES,
     capped_threads,
     decoding_record,
+    failure_reporter,
     finish_run,
     open_translator,
 )
@@ -321,10 +321,7 @@ def _run_locked(args: argparse.Namespace, out_dir: Path, started: float, closing
     )
     inputs, failures = find_inputs(args.sources, OUTPUT_SUFFIXES, RESERVED_NAMES)
 
-    def fail(failure: DocumentError) -> None:
-        failures.append(failure)
-        report_error(failure.reason)
-
+    fail = failure_reporter(failures)
     translator, cache_path, engine = open_translator(args, out_dir, model, backend, settings)
     settings_record = {
         **decoding_record(args, translator, threads, cache_path),

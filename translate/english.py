@@ -29,7 +29,7 @@ from translate.documents import Document, DocumentError, find_documents, read_do
 from translate.errors import StopRun
 from translate.inputs import find_inputs, read_inputs
 from translate.language import english_flag
-from translate.messages import report_error, warn
+from translate.messages import warn
 from translate.model_files import ModelFiles, resolve_model
 from translate.outputs.corpus_files import DEFAULT_FORMATS, DOCUMENT
 from translate.outputs.folder import earlier_run
@@ -37,7 +37,15 @@ from translate.outputs.manifest import manifest_head
 from translate.outputs.publish import OutputOptions, Publisher
 from translate.outputs.review import run_facts
 from translate.progress import Progress
-from translate.run import OUTPUT_SUFFIXES, RESERVED_NAMES, capped_threads, decoding_record, finish_run, open_translator
+from translate.run import (
+    OUTPUT_SUFFIXES,
+    RESERVED_NAMES,
+    capped_threads,
+    decoding_record,
+    failure_reporter,
+    finish_run,
+    open_translator,
+)
 from translate.translation import TranslationStats, Translator
 
 HUMAN, HUMAN_MT_ASSIST = "human", "human+mt-assist"  # manifest.json's "english"
@@ -68,10 +76,7 @@ def run_english(args: argparse.Namespace, out_dir: Path, started: float, lexicon
     inputs, failures = find_inputs(args.sources, OUTPUT_SUFFIXES, RESERVED_NAMES)
     documents = list(read_inputs(inputs, failures))
 
-    def fail(failure: DocumentError) -> None:
-        failures.append(failure)
-        report_error(failure.reason)
-
+    fail = failure_reporter(failures)
     pairs = _pair_documents(documents, [failure.path for failure in failures], args.english, fail)
     engine = _Engine.open(args, out_dir) if args.mt_assist else None
     settings = {

@@ -20,7 +20,7 @@ from translate.documents import PLAIN_TEXT_OUTPUT, DocumentError, shown
 from translate.errors import EXIT_DOCUMENT_FAILED, EXIT_OK, WriteFailed, reason
 from translate.formats import TRANSLATED_SUFFIXES
 from translate.length_policy import OUTPUT_BOUND, LengthPolicy
-from translate.messages import warn
+from translate.messages import report_error, warn
 from translate.model_files import ModelFiles
 from translate.outputs.corpus_files import CORPUS_FILES, DOCUMENT_SUFFIXES, REVIEW
 from translate.outputs.folder import MANIFEST, EarlierRun, retire
@@ -60,6 +60,17 @@ def open_translator(
         max_batch_cost=max_batch_cost(backend, settings.beam, args.device),
     )
     return translator, cache_path, engine
+
+
+def failure_reporter(failures: list[DocumentError]) -> Callable[[DocumentError], None]:
+    """A run's ``fail``: keeps a document's failure for the manifest and says it in one line now,
+    while the other documents go on."""
+
+    def fail(failure: DocumentError) -> None:
+        failures.append(failure)
+        report_error(failure.reason)
+
+    return fail
 
 
 def decoding_record(
