@@ -46,7 +46,7 @@ def plan_batches(
     order = sorted(range(len(lengths)), key=lambda index: (-lengths[index], index))
     sorted_lengths = [lengths[index] for index in order]
     budget = _Budget(max_batch_size, max_batch_tokens, max_batch_cost, weight)
-    starts = _cut(sorted_lengths, budget, None)
+    starts = _cut(sorted_lengths, budget)
     if workers > 1:  # one worker decodes batch after batch: evening them out would only add padding
         count = max(len(starts), min(workers, len(order)))
         starts = _balanced(sorted_lengths, budget, count)
@@ -61,6 +61,10 @@ class _Budget(NamedTuple):
     cost: int | None
     weight: Weight
 
+    def within(self, cost: int) -> _Budget:
+        """This budget with its cost capped at ``cost`` as well."""
+        return self._replace(cost=cost if self.cost is None else min(self.cost, cost))
+
 
 def _balanced(lengths: Sequence[int], budget: _Budget, count: int) -> list[int]:
     """Start positions of ``count`` batches (or one per input) whose costliest batch is as cheap
@@ -70,11 +74,11 @@ def _balanced(lengths: Sequence[int], budget: _Budget, count: int) -> list[int]:
     high = sum(weight(length) for length in lengths) or low
     while low < high:
         middle = (low + high) // 2
-        if len(_cut(lengths, budget, middle)) <= count:
+        if len(_cut(lengths, budget.within(middle))) <= count:
             high = middle
         else:
             low = middle + 1
-    starts = _cut(lengths, budget, low)
+    starts = _cut(lengths, budget.within(low))
     # Ties can pack that least cost into fewer batches than workers; halving the batch of most
     # inputs never raises the costliest batch, and keeps every worker busy.
     while len(starts) < count:
@@ -84,16 +88,15 @@ def _balanced(lengths: Sequence[int], budget: _Budget, count: int) -> list[int]:
     return starts
 
 
-def _cut(lengths: Sequence[int], budget: _Budget, max_cost: int | None) -> list[int]:
+def _cut(lengths: Sequence[int], budget: _Budget) -> list[int]:
     """Start positions of the batches that a greedy pass over ``lengths`` (sorted, longest
-    first) makes within the budget and, if given, ``max_cost`` per batch."""
-    caps = [cap for cap in (budget.cost, max_cost) if cap is not None]
+    first) makes within the budget."""
     starts: list[int] = []
     for position, length in enumerate(lengths):
         if starts:
             longest, size = lengths[starts[-1]], position - starts[-1] + 1
             fits = size <= budget.size and longest * size <= budget.tokens
-            if fits and all(size * budget.weight(longest) <= cap for cap in caps):
+            if fits and (budget.cost is None or size * budget.weight(longest) <= budget.cost):
                 continue
         starts.append(position)
     return starts
