@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import BinaryIO, Iterable, Mapping, Sequence
 
 # Magic numbers of common binary formats that can sit beside text files in a corpus folder.
 _BINARY_SIGNATURES = (
@@ -226,6 +226,13 @@ class StagedFile:
     def write(self, chunks: Iterable[str] | bytes) -> None:
         """Append text (in pieces) or bytes."""
         self._handle.writelines((chunks,) if isinstance(chunks, bytes) else (piece.encode("utf-8") for piece in chunks))
+
+    @property
+    def file(self) -> BinaryIO:
+        """The temp file's binary handle, for a writer that needs a file object (``zipfile``,
+        ``np.savez``); what it writes lands in the temp file like ``write``'s. Leave closing it,
+        and the fsync, to ``commit_all``/``discard_all``."""
+        return self._handle
 
     def _finish(self) -> None:
         """Everything written reaches the disk before the rename can make it the file."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligned.textio import write_files_atomically
-from translate import user_cache
+from aligned.user_cache import user_cache
 from translate.errors import StopRun, first_line
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"
