@@ -34,8 +34,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from aligned.distribution import user_cache
 from aligned.textio import StagedFile, commit_all, discard_all
-from aligned.user_cache import user_cache
 
 EMBEDDING_DIM = 512
 # The encoder's memory grows with the length of what it reads (a 200,000-character "sentence"

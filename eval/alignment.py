@@ -20,13 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import NamedTuple
 
-try:
-    _VERSION = version("fr-en-translate")
-except PackageNotFoundError:  # a source tree that was never installed
-    _VERSION = "0+unknown"
+from aligned.distribution import TOOL_VERSION
 
 # A bead pairs any sequences of ids; a third item such as a score is ignored when scoring.
 BeadLike = Sequence
@@ -102,7 +98,8 @@ class AlignmentScore:
 
     @property
     def signature(self) -> str:
-        return f"measure:{self.measure}|pooled:counts|docs:{self.documents}|scorer:vecalign-score.py|version:{_VERSION}"
+        scorer = f"scorer:vecalign-score.py|version:{TOOL_VERSION}"
+        return f"measure:{self.measure}|pooled:counts|docs:{self.documents}|{scorer}"
 
     def format(self) -> str:
         return f"{self.signature} = P {self.precision:.3f} R {self.recall:.3f} F1 {self.f1:.3f}"

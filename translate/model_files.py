@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligned.distribution import user_cache
 from aligned.textio import write_files_atomically
-from aligned.user_cache import user_cache
 from translate.errors import StopRun, first_line
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-fr-en"

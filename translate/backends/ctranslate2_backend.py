@@ -24,7 +24,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from aligned.user_cache import user_cache
+from aligned.distribution import user_cache
 from translate.backends import (
     BatchRequest,
     DecodingSettings,
