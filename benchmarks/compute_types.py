@@ -24,10 +24,10 @@ from throughput import flores_paragraphs  # noqa: E402
 
 from translate.backends import DecodingSettings  # noqa: E402
 from translate.backends.ctranslate2_backend import CTranslate2Backend  # noqa: E402
-from translate.run import BATCH_SIZE, INT8_BATCH_SIZE  # noqa: E402
+from translate.run import default_batch_size  # noqa: E402
 from translate.translation import Translator  # noqa: E402
 
-BATCH_SIZES = {"float32": BATCH_SIZE, "int8": INT8_BATCH_SIZE}
+BATCH_SIZES = {kind: default_batch_size(kind, "cpu") for kind in ("float32", "int8")}
 
 
 def main() -> None:

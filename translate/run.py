@@ -49,7 +49,7 @@ def open_translator(
     cache = TranslationCache(cache_path, model.fingerprint, f"{settings.key()};{engine}") if cache_path else None
     for note in cache.notes if cache else ():
         warn(note)
-    batch_size = args.batch_size or _batch_size(compute_type, args.device)
+    batch_size = args.batch_size or default_batch_size(compute_type, args.device)
     translator = Translator(
         backend,
         LengthPolicy(backend.max_positions),
@@ -146,7 +146,8 @@ BATCH_SIZE = 16
 INT8_BATCH_SIZE = 8
 
 
-def _batch_size(compute_type: str | None, device: str) -> int:
+def default_batch_size(compute_type: str | None, device: str) -> int:
+    """The most inputs per batch when ``--batch-size`` is not given, for the compute type that runs."""
     return INT8_BATCH_SIZE if device == "cpu" and (compute_type or "").startswith("int8") else BATCH_SIZE
 
 
