@@ -15,7 +15,15 @@ every file. So each system here is its own process, timed from start to exit, wi
   decoding alone (inputs tokenized before the clock starts), and as the whole script a user would
   write, a process from start to exit (import ctranslate2 and sentencepiece, load the model,
   tokenize, decode, detokenize) -- the like-for-like figure for ``translate``, which is a process;
-- transformers ``generate`` one paragraph at a time (the naive loop), on the small job only.
+- transformers ``generate`` one paragraph at a time (the naive loop), on the small job only;
+- ``translate`` as it was before int8 and balanced batches (``--baseline``, default commit
+  ``BASELINE``: float32 by default, batches cut by the token budget alone), its tree taken from
+  git into the work folder: what a user who upgrades gains at the defaults.
+
+It also times the alignment of one paragraph on its own, for the random model's English (one
+unpunctuated run of about 2,200 characters per paragraph, since it never ends a sentence) and for
+FLORES's human English of the same documents: the cost of the alignment that ``translate`` does
+after decoding, with the English a real model gives.
 
 The model is opus-mt-fr-en's shape with random weights and ``</s>`` suppressed
 (``throughput.build_model``), so every output runs to its bound in every system: the work is the
@@ -27,7 +35,8 @@ translation that ends never needs), and the comparison would be about that, not 
 The CTranslate2 conversion is made once before timing (a user pays it once per model).
 
 Run (after ``pip install -e .``; the 256-paragraph job takes about half an hour on 2 cores):
-    python benchmarks/defaults.py [--paragraphs 16 256] [--rounds 1] [--work DIR] [--write docs/speed.md]
+    python benchmarks/defaults.py [--paragraphs 16 256] [--rounds 1] [--baseline REV|none] [--work DIR]
+        [--write docs/speed.md]
 """
 
 from __future__ import annotations
@@ -54,7 +63,11 @@ SYSTEMS = {
     "ct2-int8": "CTranslate2 direct, int8",
     "ct2-float32": "CTranslate2 direct, float32",
     "naive": "transformers, one paragraph at a time",
+    "baseline": "translate at {baseline}, its defaults (float32)",
 }
+# The last commit before int8 became the default and batches were balanced across the workers.
+BASELINE = "69bd9e9"
+REPO = Path(__file__).resolve().parents[1]
 TRANSLATE = [sys.executable, "-m", "translate"]  # the installed command, run by this Python
 NAIVE_LIMIT = 16  # the naive loop runs on small jobs only: it would take hours on the large one
 
@@ -65,10 +78,16 @@ def main() -> None:
     options.add_argument("--rounds", type=int, default=1, help="timed rounds per system (median kept)")
     options.add_argument("--work", type=Path, help="keep the model and its conversions here")
     options.add_argument("--write", type=Path, metavar="PAGE", help="also write the table into this Markdown page")
+    options.add_argument(
+        "--baseline", default=BASELINE, metavar="REV", help=f"earlier translate to compare (default {BASELINE}; none)"
+    )
     options.add_argument("--direct", help=argparse.SUPPRESS)  # worker: "TYPE:BATCH SIZE:FOLDER:MODEL"
+    options.add_argument("--align", type=Path, help=argparse.SUPPRESS)  # worker: a folder of paragraph files
     args = options.parse_args()
     if args.direct:
         return _direct(*args.direct.split(":", 3))
+    if args.align:
+        return print(json.dumps(_alignment_figures(_outputs(args.align))))
     from docs_table import tables_into  # beside this script (pysbd installs a package named "benchmarks")
     from harness import shaped_model
 
@@ -77,38 +96,54 @@ def main() -> None:
         model = shaped_model(work).directory
         env = {**os.environ, "TRANSLATE_CT2_CACHE": str(work / "ct2")}
         pieces = _equal_pieces(model, max(args.paragraphs))
-        rows = []
+        systems = [system for system in SYSTEMS if system != "baseline" or args.baseline != "none"]
+        if "baseline" in systems:
+            _baseline_tree(args.baseline, work)
+        rows, aligning = [], []
         for size in args.paragraphs:
             inputs = _documents(work / f"in-{size}", pieces[:size])
-            _warm(inputs, model, work, env)
-            for system in SYSTEMS:
+            _warm(inputs, model, work, env, args.baseline if "baseline" in systems else None)
+            for system in systems:
                 if system == "naive" and size > NAIVE_LIMIT:
                     continue
-                runs = [_run(system, inputs, model, work, env) for _ in range(args.rounds)]
+                runs = [_run(system, inputs, model, work, env, args.baseline) for _ in range(args.rounds)]
                 seconds, process = (sorted(run[k] for run in runs)[len(runs) // 2] for k in (0, 1))
                 rows.append((size, system, seconds, process, max(run[2] for run in runs)))
                 print(f"{size} {system}: {seconds:.1f} s ({process:.1f} s as a process)", file=sys.stderr, flush=True)
+            aligning.append((f"the random model's, {size} paragraphs", _aligning(work / "out-translate")))
+        references = _human_translations(work / "flores", max(args.paragraphs))
+        aligning.append((f"FLORES's human translation, {max(args.paragraphs)} documents", _aligning(references)))
     note = (
         f"Paragraphs of {TOKENS} tokens of FLORES French, {PER_DOCUMENT} per document, beam 4, outputs to the "
         "length bound, "
-        f"{args.rounds} round(s) per system (median), each system a fresh process timed start to exit."
+        f"{args.rounds} round(s) per system (median), each system a fresh process timed start to exit; "
+        "alignment: each paragraph split and aligned on its own, encoder loaded."
     )
     with tables_into(args.write, "defaults.py", note):
         print(
             "| paragraphs | system | seconds | as a process | peak RSS GB "
-            "| speed vs CTranslate2 direct: decoding alone | as a process | vs naive |"
+            "| speed vs CTranslate2 direct: decoding alone | as a process | vs naive | vs the baseline |"
         )
-        print("|--:|---|--:|--:|--:|--:|--:|--:|")
+        print("|--:|---|--:|--:|--:|--:|--:|--:|--:|")
         times = {(size, system): (seconds, process) for size, system, seconds, process, _ in rows}
         for size, system, seconds, process, rss in rows:
             direct = times.get((size, "ct2-float32" if "float32" in system else "ct2-int8"))
-            naive = times.get((size, "naive"))
+            naive, baseline = times.get((size, "naive")), times.get((size, "baseline"))
             ours = system.startswith("translate")
             versus = [f"{direct[k] / seconds:.2f}x" if direct and ours else "" for k in (0, 1)]
             versus_naive = f"{naive[0] / seconds:.2f}x" if naive else ""
-            shown_process = "" if ours else f"{process:.1f}"
-            figures = f"{seconds:.1f} | {shown_process} | {rss / 2**30:.2f} | {' | '.join(versus)} | {versus_naive}"
-            print(f"| {size} | {SYSTEMS[system]} | {figures} |")
+            versus_baseline = f"{baseline[0] / seconds:.2f}x" if baseline and ours else ""
+            shown_process = "" if ours or system == "baseline" else f"{process:.1f}"
+            figures = (
+                f"{seconds:.1f} | {shown_process} | {rss / 2**30:.2f} | {' | '.join(versus)} | {versus_naive} "
+                f"| {versus_baseline}"
+            )
+            print(f"| {size} | {SYSTEMS[system].format(baseline=args.baseline)} | {figures} |")
+        print()
+        print("| English aligned | characters per paragraph | ms per paragraph |")
+        print("|---|--:|--:|")
+        for label, (characters, milliseconds) in aligning:
+            print(f"| {label} | {characters:,.0f} | {milliseconds:.1f} |")
 
 
 def _equal_pieces(model: Path, count: int) -> list[str]:
@@ -136,33 +171,97 @@ def _documents(folder: Path, paragraphs: list[str]) -> Path:
     return folder
 
 
-def _warm(inputs: Path, model: Path, work: Path, env: dict) -> None:
-    """Convert the model for both types before timing (once per model in a user's life)."""
+def _warm(inputs: Path, model: Path, work: Path, env: dict, baseline: str | None) -> None:
+    """Convert the model for both types (and for the baseline) before timing (once per model in a
+    user's life)."""
     first = sorted(inputs.iterdir())[0]
+    command = [*TRANSLATE, str(first), "-o", str(work / "warm"), "--model", str(model), "--quiet", "--no-cache"]
     for kind in ("auto", "float32"):
-        command = [*TRANSLATE, str(first), "-o", str(work / "warm"), "--model", str(model), "--quiet", "--no-cache"]
         subprocess.run([*command, "--compute-type", kind], env=env, check=True, capture_output=True)
+    if baseline:
+        subprocess.run(command, env=_baseline_env(env, work), cwd=work / f"baseline-{baseline}", check=True)
 
 
-def _run(system: str, inputs: Path, model: Path, work: Path, env: dict) -> tuple[float, float, int]:
+def _baseline_tree(revision: str, work: Path) -> Path:
+    """The baseline's source tree, from git, in the work folder: ``python -m translate`` run there
+    imports that tree's packages (the current directory comes first on the path)."""
+    tree = work / f"baseline-{revision}"
+    if not (tree / "translate").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", revision], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def _baseline_env(env: dict, work: Path) -> dict:
+    """The baseline keeps its conversions apart (its cache folders may be named otherwise)."""
+    return {**env, "TRANSLATE_CT2_CACHE": str(work / "ct2-baseline")}
+
+
+def _run(system: str, inputs: Path, model: Path, work: Path, env: dict, baseline: str) -> tuple[float, float, int]:
     """(seconds, seconds from start to exit, peak RSS in bytes) of one system's process; the first
     figure is the decoding alone for the direct systems, the whole process for ``translate``."""
     from timed_process import run_measured
 
-    from translate.run import BATCH_SIZE, INT8_BATCH_SIZE
+    from translate.run import default_batch_size
 
+    out = ["-o", str(work / f"out-{system}"), "--model", str(model), "--quiet", "--no-cache"]
+    if system == "baseline":
+        run = run_measured([*TRANSLATE, str(inputs), *out], _baseline_env(env, work), cwd=work / f"baseline-{baseline}")
+        return run.seconds, run.seconds, run.peak_rss
     if system.startswith("translate"):
-        command = [*TRANSLATE, str(inputs), "-o", str(work / "out"), "--model", str(model), "--quiet", "--no-cache"]
+        command = [*TRANSLATE, str(inputs), *out]
         command += ["--compute-type", "float32"] if system.endswith("float32") else []
     else:
         kind = {"ct2-int8": "int8", "ct2-float32": "float32", "naive": "naive"}[system]
-        size = INT8_BATCH_SIZE if kind == "int8" else BATCH_SIZE  # translate's batch size at that type
+        size = default_batch_size(kind, "cpu")  # translate's batch size at that type
         command = [sys.executable, __file__, "--direct", f"{kind}:{size}:{inputs}:{model}"]
     run = run_measured(command, env)
     reported = run.stdout.strip()
     # The direct systems also time their decoding alone, without their imports and load.
     seconds = json.loads(reported)["seconds"] if reported else run.seconds
     return seconds, run.seconds, run.peak_rss
+
+
+def _outputs(folder: Path) -> list[tuple[str, str]]:
+    """The (French, English) paragraphs of a translate run, from its paragraph files (paragraph,
+    fr, en: one line each, tab-separated, after a header)."""
+    files = sorted(folder.glob("*.paragraphs.fr-en.tsv"))
+    rows = [line.split("\t") for path in files for line in path.read_text("utf-8").split("\n")[1:] if line]
+    return [(french, english) for _, french, english in rows]
+
+
+def _human_translations(folder: Path, count: int) -> Path:
+    """A paragraph file of ``count`` FLORES documents, French and their human English, one
+    paragraph per document, as a translate run writes its own."""
+    from eval.datasets import flores_documents
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{i}\t{' '.join(d.fra)}\t{' '.join(d.eng)}\n" for i, d in enumerate(flores_documents()[:count])]
+    (folder / "flores.paragraphs.fr-en.tsv").write_text("paragraph\tfr\ten\n" + "".join(lines), "utf-8")
+    return folder
+
+
+def _aligning(folder: Path) -> tuple[float, float]:
+    """``_alignment_figures`` of a folder's paragraphs, in a fresh process: as in ``translate``,
+    nothing else is loaded (this harness's torch made the encoder's numpy several times slower)."""
+    worker = subprocess.run(
+        [sys.executable, __file__, "--align", str(folder)], check=True, capture_output=True, text=True
+    )
+    return tuple(json.loads(worker.stdout))
+
+
+def _alignment_figures(pairs: list[tuple[str, str]]) -> tuple[float, float]:
+    """(English characters per paragraph, milliseconds to split and align one paragraph), the
+    encoder loaded beforehand, as ``translate`` aligns each paragraph after decoding."""
+    from translate.pipeline import align_pair
+
+    align_pair(*pairs[0], None)
+    started = time.perf_counter()
+    for french, english in pairs:
+        align_pair(french, english, None)
+    seconds = time.perf_counter() - started
+    return sum(len(english) for _, english in pairs) / len(pairs), seconds / len(pairs) * 1000
 
 
 def _bound(tokens: int) -> int:
