@@ -79,22 +79,17 @@ def _load_weights(shipped: Path, version: str, load: Callable[[Path], T]) -> T:
         copy = _copy_path(shipped, version)
         present = copy.is_file()
     except (OSError, ValueError, RuntimeError):  # no home, a path the system refuses
-        copy = None
-    if copy is not None and present:
+        return load(shipped)
+    if present:
         try:
             return load(copy)
         except _UNREADABLE:  # damaged: made again below
             pass
-    if copy is not None:
-        try:
-            _write_copy(shipped, copy)
-        except (OSError, ValueError):  # a read-only or full cache
-            copy = None
-    if copy is not None:
-        try:
-            return load(copy)
-        except _UNREADABLE:
-            pass
+    try:
+        _write_copy(shipped, copy)
+        return load(copy)
+    except _UNREADABLE:  # a read-only or full cache, or a copy that still cannot be read
+        pass
     return load(shipped)
 
 
