@@ -97,16 +97,15 @@ def main() -> None:
         env = {**os.environ, "TRANSLATE_CT2_CACHE": str(work / "ct2")}
         pieces = _equal_pieces(model, max(args.paragraphs))
         systems = [system for system in SYSTEMS if system != "baseline" or args.baseline != "none"]
-        if "baseline" in systems:
-            _baseline_tree(args.baseline, work)
+        baseline = _baseline_tree(args.baseline, work) if "baseline" in systems else None
         rows, aligning = [], []
         for size in args.paragraphs:
             inputs = _documents(work / f"in-{size}", pieces[:size])
-            _warm(inputs, model, work, env, args.baseline if "baseline" in systems else None)
+            _warm(inputs, model, work, env, baseline)
             for system in systems:
                 if system == "naive" and size > NAIVE_LIMIT:
                     continue
-                runs = [_run(system, inputs, model, work, env, args.baseline) for _ in range(args.rounds)]
+                runs = [_run(system, inputs, model, work, env, baseline) for _ in range(args.rounds)]
                 seconds, process = (sorted(run[k] for run in runs)[len(runs) // 2] for k in (0, 1))
                 rows.append((size, system, seconds, process, max(run[2] for run in runs)))
                 print(f"{size} {system}: {seconds:.1f} s ({process:.1f} s as a process)", file=sys.stderr, flush=True)
@@ -128,11 +127,11 @@ def main() -> None:
         times = {(size, system): (seconds, process) for size, system, seconds, process, _ in rows}
         for size, system, seconds, process, rss in rows:
             direct = times.get((size, "ct2-float32" if "float32" in system else "ct2-int8"))
-            naive, baseline = times.get((size, "naive")), times.get((size, "baseline"))
+            naive, before = times.get((size, "naive")), times.get((size, "baseline"))
             ours = system.startswith("translate")
             versus = [f"{direct[k] / seconds:.2f}x" if direct and ours else "" for k in (0, 1)]
             versus_naive = f"{naive[0] / seconds:.2f}x" if naive else ""
-            versus_baseline = f"{baseline[0] / seconds:.2f}x" if baseline and ours else ""
+            versus_baseline = f"{before[0] / seconds:.2f}x" if before and ours else ""
             shown_process = "" if ours or system == "baseline" else f"{process:.1f}"
             figures = (
                 f"{seconds:.1f} | {shown_process} | {rss / 2**30:.2f} | {' | '.join(versus)} | {versus_naive} "
@@ -171,7 +170,7 @@ def _documents(folder: Path, paragraphs: list[str]) -> Path:
     return folder
 
 
-def _warm(inputs: Path, model: Path, work: Path, env: dict, baseline: str | None) -> None:
+def _warm(inputs: Path, model: Path, work: Path, env: dict, baseline: Path | None) -> None:
     """Convert the model for both types (and for the baseline) before timing (once per model in a
     user's life)."""
     first = sorted(inputs.iterdir())[0]
@@ -179,7 +178,7 @@ def _warm(inputs: Path, model: Path, work: Path, env: dict, baseline: str | None
     for kind in ("auto", "float32"):
         subprocess.run([*command, "--compute-type", kind], env=env, check=True, capture_output=True)
     if baseline:
-        subprocess.run(command, env=_baseline_env(env, work), cwd=work / f"baseline-{baseline}", check=True)
+        subprocess.run(command, env=_baseline_env(env, work), cwd=baseline, check=True, capture_output=True)
 
 
 def _baseline_tree(revision: str, work: Path) -> Path:
@@ -198,7 +197,9 @@ def _baseline_env(env: dict, work: Path) -> dict:
     return {**env, "TRANSLATE_CT2_CACHE": str(work / "ct2-baseline")}
 
 
-def _run(system: str, inputs: Path, model: Path, work: Path, env: dict, baseline: str) -> tuple[float, float, int]:
+def _run(
+    system: str, inputs: Path, model: Path, work: Path, env: dict, baseline: Path | None
+) -> tuple[float, float, int]:
     """(seconds, seconds from start to exit, peak RSS in bytes) of one system's process; the first
     figure is the decoding alone for the direct systems, the whole process for ``translate``."""
     from timed_process import run_measured
@@ -207,7 +208,7 @@ def _run(system: str, inputs: Path, model: Path, work: Path, env: dict, baseline
 
     out = ["-o", str(work / f"out-{system}"), "--model", str(model), "--quiet", "--no-cache"]
     if system == "baseline":
-        run = run_measured([*TRANSLATE, str(inputs), *out], _baseline_env(env, work), cwd=work / f"baseline-{baseline}")
+        run = run_measured([*TRANSLATE, str(inputs), *out], _baseline_env(env, work), cwd=baseline)
         return run.seconds, run.seconds, run.peak_rss
     if system.startswith("translate"):
         command = [*TRANSLATE, str(inputs), *out]
